@@ -1,0 +1,7 @@
+"""`python -m flaskref` runs the same entry point as the `flaskref` script."""
+
+import sys
+
+from flaskref.cli import main
+
+sys.exit(main())
