@@ -1,0 +1,272 @@
+"""The `flaskref` command: one-shot lookups, `show`, `topics`, `check`, `index`, and the TUI.
+
+The one-shot path must start fast and never imports Textual: the TUI is imported only when
+it opens. Commands are dispatched on the first word by hand, because a query is free text and
+argparse sub-commands would swallow it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+EXIT_FOUND, EXIT_NOT_FOUND, EXIT_USAGE = 0, 1, 2
+COMMANDS = ("search", "show", "topics", "check", "index")
+
+EPILOG = """\
+commands:
+  flaskref QUERY...            look up an error line, a topic or a question
+  flaskref -                   read a whole traceback from standard input (or pipe it)
+  flaskref show ID             print one entry in full
+  flaskref topics              list the topics and how many entries each has
+  flaskref check [DIR...]      validate KB files (default: the KB in use)
+  flaskref index --rebuild     rebuild the cached search index
+  flaskref search QUERY...     the same as `flaskref QUERY...` (to search for a command's name)
+  flaskref                     on a terminal: open the interactive reference (TUI)
+
+exit status: 0 found, 1 nothing (confident) found, 2 usage or bad input.
+
+examples:
+  flaskref "working outside application context"
+  python app.py 2>&1 | flaskref -
+  flaskref --json -n 3 "url_for absolute url"
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse's own exits with 2 too, but says less
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\nTry '{self.prog} --help'.\n")
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if not 1 <= value <= 50:
+        raise argparse.ArgumentTypeError(f"expected 1 to 50, got {value}")
+    return value
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--kb", action="append", metavar="DIR", default=[],
+        help="an extra folder of entries (repeatable; also $FLASKREF_KB); it wins an id clash",
+    )
+
+
+def _query_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="flaskref",
+        description="Offline Flask troubleshooting: paste a traceback or type a topic, get the fix.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("query", nargs="*", help="words, an error line, or - to read standard input")
+    p.add_argument("-n", type=_positive, default=3, metavar="N", help="results to show (default 3: the best in full, then titles)")
+    p.add_argument("--json", action="store_true", help="print JSON for scripts and editors")
+    p.add_argument("--topic", metavar="T", help="search one topic only (see `flaskref topics`)")
+    p.add_argument("--tui", action="store_true", help="open the interactive reference with the query filled in")
+    p.add_argument("--version", action="version", version=_version())
+    _common(p)
+    return p
+
+
+def _version() -> str:
+    from flaskref import __version__
+
+    return f"flaskref {__version__}"
+
+
+def _use_color(stream) -> bool:
+    return stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+
+
+def _width(stream) -> int:
+    if not stream.isatty():
+        return 80
+    try:
+        return max(40, min(os.get_terminal_size(stream.fileno()).columns, 120))
+    except OSError:
+        return 80
+
+
+def _engine(kb: list[str], rebuild: bool = False):
+    from flaskref import paths
+    from flaskref.search import Engine
+
+    engine = Engine(paths.kb_dirs(kb), rebuild=rebuild)
+    for problem in engine.problems:
+        print(f"flaskref: warning: {problem}", file=sys.stderr)
+    return engine
+
+
+def _read_stdin() -> str:
+    data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
+    return data.decode("utf-8", errors="replace")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if args and args[0] in COMMANDS:
+            return _command(args[0], args[1:])
+        return _lookup(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # The reader (`| head`) went away: not an error of ours.
+        try:
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
+        except OSError:
+            pass
+        return EXIT_FOUND
+
+
+def _lookup(args: list[str]) -> int:
+    parser = _query_parser()
+    opts = parser.parse_args(args)
+    from flaskref.entry import TOPICS
+
+    if opts.topic and opts.topic not in TOPICS:
+        parser.error(f"unknown topic {opts.topic!r}; choose from: {', '.join(TOPICS)}")
+    words = opts.query
+    if words == ["-"] or (not words and not sys.stdin.isatty()):
+        text = _read_stdin()
+    elif "-" in words:
+        parser.error("'-' (read standard input) cannot be mixed with query words")
+    else:
+        text = " ".join(words)
+    if opts.tui or (not words and sys.stdin.isatty() and sys.stdout.isatty()):
+        return _open_tui(text, opts.kb)
+    if not text.strip():
+        if opts.json:
+            print('{"query": "", "results": []}')
+        else:
+            print("flaskref: nothing to look up: give a query, or pipe a traceback into `flaskref -`.", file=sys.stderr)
+        return EXIT_USAGE
+
+    engine = _engine(opts.kb)
+    try:
+        results = engine.search(text, limit=opts.n, topic=opts.topic)
+    finally:
+        engine.close()
+    confident = bool(results) and results[0].confident
+    from flaskref import render
+
+    if opts.json:
+        print(render.to_json(text, results))
+        return EXIT_FOUND if confident else EXIT_NOT_FOUND
+    out = sys.stdout
+    if not confident:
+        from flaskref.query import parse
+
+        render.print_nearest(parse(text).summary(), results, out)
+        return EXIT_NOT_FOUND
+    render.print_results(results, out, color=_use_color(out), width=_width(out))
+    return EXIT_FOUND
+
+
+def _open_tui(text: str, kb: list[str]) -> int:
+    try:
+        from flaskref.tui.app import run
+    except ImportError:
+        print("flaskref: the interactive reference is not available in this version; "
+              "give a query, e.g. flaskref \"working outside application context\".", file=sys.stderr)
+        return EXIT_USAGE
+    return run(text, kb)
+
+
+def _command(name: str, args: list[str]) -> int:
+    if name == "search":
+        return _lookup(args)
+    p = _Parser(prog=f"flaskref {name}")
+    _common(p)
+    if name == "show":
+        p.add_argument("id", help="an entry id, as shown after each result")
+        opts = p.parse_args(args)
+        engine = _engine(opts.kb)
+        try:
+            entry = engine.entry(opts.id)
+            if entry is None:
+                import difflib
+
+                ids = [e.id for e in engine.entries()]
+                near = difflib.get_close_matches(opts.id, ids, n=3, cutoff=0.5)
+                hint = f" Did you mean: {', '.join(near)}?" if near else " `flaskref topics` lists them."
+                print(f"flaskref: no entry '{opts.id}'.{hint}", file=sys.stderr)
+                return EXIT_NOT_FOUND
+            from flaskref import render
+
+            render.print_entry(entry, sys.stdout, color=_use_color(sys.stdout), width=_width(sys.stdout))
+            return EXIT_FOUND
+        finally:
+            engine.close()
+    if name == "topics":
+        p.add_argument("--json", action="store_true")
+        opts = p.parse_args(args)
+        from flaskref.entry import TOPICS
+
+        engine = _engine(opts.kb)
+        try:
+            counts = {t: 0 for t in TOPICS}
+            for e in engine.entries():
+                counts[e.topic] = counts.get(e.topic, 0) + 1
+        finally:
+            engine.close()
+        if opts.json:
+            import json
+
+            print(json.dumps(counts, indent=2))
+        else:
+            for topic, count in counts.items():
+                print(f"{topic:<18} {count:>3}  {TOPICS.get(topic, '')}")
+            print(f"{'total':<18} {sum(counts.values()):>3}")
+        return EXIT_FOUND
+    if name == "check":
+        p.add_argument("dirs", nargs="*", metavar="DIR", help="folders or files to check (default: the KB in use)")
+        opts = p.parse_args(args)
+        return _check(opts.dirs, opts.kb)
+    if name == "index":
+        p.add_argument("--rebuild", action="store_true", help="rebuild the cached index now")
+        opts = p.parse_args(args)
+        engine = _engine(opts.kb, rebuild=opts.rebuild)
+        try:
+            print(f"{len(engine.entries())} entries indexed at {engine.location}")
+        finally:
+            engine.close()
+        return EXIT_FOUND
+    raise AssertionError(name)
+
+
+def _check(targets: list[str], kb: list[str]) -> int:
+    from pathlib import Path
+
+    from flaskref import kb as kbmod
+    from flaskref import paths
+
+    dirs = [Path(t) for t in targets] if targets else paths.kb_dirs(kb)
+    missing = [d for d in dirs if not d.exists()]
+    if missing:
+        print(f"flaskref check: no such file or folder: {missing[0]}", file=sys.stderr)
+        return EXIT_USAGE
+    files = [d for d in dirs if d.is_file()]
+    folders = [d for d in dirs if d.is_dir()]
+    loaded = kbmod.load(folders)
+    problems = list(loaded.problems)
+    if files:
+        from flaskref.entry import parse_file
+
+        for f in files:
+            problems.extend(parse_file(f)[1])
+    for problem in problems:
+        print(problem)
+    n = len(loaded.entries) + len(files)
+    if problems:
+        print(f"{len(problems)} problem(s) in {n} entries", file=sys.stderr)
+        return EXIT_NOT_FOUND
+    print(f"{n} entries, no problems")
+    return EXIT_FOUND

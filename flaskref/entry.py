@@ -1,0 +1,296 @@
+"""One KB entry: the frozen `Entry`, and parsing a Markdown file into one.
+
+Parsing needs PyYAML and markdown-it-py, which cost more to import than a whole lookup may
+take; they are imported inside `parse_file`, so code that only handles `Entry` objects rebuilt
+from the index (the one-shot lookup) never loads them.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+TOPICS: dict[str, str] = {
+    "app-context": "Application context: current_app, g, app_context()",
+    "request-context": "Request context: request, session, url_for outside a request",
+    "circular-imports": "Circular imports, the app factory, init_app",
+    "sessions-security": "Sessions, SECRET_KEY, cookies, CSRF",
+    "debug-mode": "Debug mode, the debugger and the reloader",
+    "blueprints": "Blueprints, endpoints and url_for",
+    "sqlalchemy": "Flask-SQLAlchemy and SQLAlchemy sessions",
+    "production": "Deployment: WSGI servers, proxies, static files",
+    "common-mistakes": "Views, responses, request data, HTTP errors",
+    "templates": "Jinja templates and static files",
+    "cli": "The flask command and finding the app",
+    "extensions": "Flask-Login, Flask-CORS and other extensions",
+    "migrations": "Flask-Migrate and Alembic",
+    "upgrades": "Errors after upgrading Flask, Werkzeug, Jinja2",
+}
+
+REQUIRED = ("id", "title", "topic", "tags", "symptom", "fix")
+LISTS = ("tags", "exceptions", "errors", "seed", "see_also")
+KNOWN = frozenset(REQUIRED + LISTS + ("versions",))
+REQUIRED_SECTIONS = ("Why", "Fix")
+
+_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_SEED = re.compile(r"^S(0[1-9]|[12][0-9]|3[0-3])$")
+_BAD_BRACE = re.compile(r"(?<!\{)\{(?![A-Za-z_][A-Za-z0-9_]*\}|\{)")
+
+
+@dataclass(frozen=True)
+class CodeBlock:
+    """A fenced block; `label` is the word after the language (wrong, right, reproduce...)."""
+
+    lang: str
+    label: str
+    code: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    title: str
+    topic: str
+    tags: tuple[str, ...]
+    symptom: str
+    fix: str
+    path: str
+    exceptions: tuple[str, ...] = ()
+    errors: tuple[str, ...] = ()
+    seed: tuple[str, ...] = ()
+    versions: tuple[tuple[str, str], ...] = ()
+    see_also: tuple[str, ...] = ()
+    body: str = ""
+    blocks: tuple[CodeBlock, ...] = ()
+
+    def code(self, label: str) -> list[CodeBlock]:
+        return [b for b in self.blocks if b.label == label]
+
+    @property
+    def right_code(self) -> str | None:
+        """The first block showing the right way, for the one-shot output and "copy code"."""
+        blocks = self.code("right")
+        return blocks[0].code if blocks else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Entry:
+        """Rebuild an entry stored in the index (JSON turned the tuples into lists)."""
+        data = dict(data)
+        for name in LISTS:
+            data[name] = tuple(data.get(name) or ())
+        data["versions"] = tuple(tuple(pair) for pair in data.get("versions") or ())
+        data["blocks"] = tuple(CodeBlock(**b) for b in data.get("blocks") or ())
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong with a KB file, printed as `path:line: message`."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass
+class _Parse:
+    path: Path
+    problems: list[Problem] = field(default_factory=list)
+    fm_lines: list[str] = field(default_factory=list)
+
+    def add(self, line: int, message: str) -> None:
+        self.problems.append(Problem(str(self.path), line, message))
+
+    def field_line(self, name: str) -> int:
+        """The file line of a front-matter key, so a message points where to edit."""
+        pattern = re.compile(rf"^{re.escape(name)}\s*:")
+        for i, text in enumerate(self.fm_lines):
+            if pattern.match(text):
+                return i + 2  # line 1 is the opening '---'
+        return 1
+
+
+def parse_file(path: Path) -> tuple[Entry | None, list[Problem]]:
+    """Parse one entry file; the entry is None when it is too broken to index."""
+    state = _Parse(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        state.add(1, f"not UTF-8 text ({exc.reason} at byte {exc.start})")
+        return None, state.problems
+    except OSError as exc:
+        state.add(1, f"cannot read: {exc.strerror}")
+        return None, state.problems
+    text = text.replace("\r\n", "\n").lstrip("\ufeff")
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        state.add(1, "no front matter: the file must start with a '---' line")
+        return None, state.problems
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
+    except StopIteration:
+        state.add(1, "front matter is not closed: add a '---' line after it")
+        return None, state.problems
+    state.fm_lines = lines[1:end]
+    body_offset = end + 1  # the body's first line is file line end + 2
+    meta = _load_yaml(state, "\n".join(state.fm_lines))
+    if meta is None:
+        return None, state.problems
+    body = "\n".join(lines[end + 1 :])
+    blocks, sections = _parse_body(state, body, body_offset)
+    entry = _build(state, meta, body, blocks, sections)
+    return entry, state.problems
+
+
+def _load_yaml(state: _Parse, text: str) -> dict[str, Any] | None:
+    import yaml
+
+    try:
+        meta = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        state.add(line, f"bad YAML in front matter: {problem}")
+        return None
+    if not isinstance(meta, dict):
+        state.add(2, "front matter must be a mapping of fields (key: value)")
+        return None
+    return meta
+
+
+def _parse_body(state: _Parse, body: str, offset: int) -> tuple[list[CodeBlock], list[str]]:
+    from markdown_it import MarkdownIt
+
+    md_lines = body.split("\n")
+    tokens = MarkdownIt("commonmark").parse(body)
+    blocks: list[CodeBlock] = []
+    sections: list[str] = []
+    for i, tok in enumerate(tokens):
+        if tok.type == "heading_open" and tok.tag == "h2":
+            sections.append(tokens[i + 1].content.strip())
+        if tok.type != "fence" or tok.map is None:
+            continue
+        start, stop = tok.map
+        line = offset + start + 1
+        closing = md_lines[stop - 1].strip() if stop - 1 < len(md_lines) else ""
+        if stop - start < 2 or not closing.startswith(tok.markup[0] * len(tok.markup)):
+            state.add(line, f"code fence opened here is never closed (add a '{tok.markup}' line)")
+            continue
+        words = tok.info.split()
+        lang = words[0].lower() if words else ""
+        label = words[1].lower() if len(words) > 1 else ""
+        blocks.append(CodeBlock(lang, label, tok.content, line))
+        if lang == "python":
+            try:
+                ast.parse(tok.content)
+            except SyntaxError as exc:
+                state.add(line + (exc.lineno or 0), f"python block does not parse: {exc.msg}")
+    return blocks, sections
+
+
+def _build(
+    state: _Parse,
+    meta: dict[str, Any],
+    body: str,
+    blocks: list[CodeBlock],
+    sections: list[str],
+) -> Entry | None:
+    for key in meta:
+        if key not in KNOWN:
+            state.add(state.field_line(str(key)), f"unknown field '{key}'")
+    for name in REQUIRED:
+        value = meta.get(name)
+        if value is None or (isinstance(value, str | list) and not value):
+            state.add(state.field_line(name), f"missing field '{name}'")
+    for name in ("id", "title", "topic", "symptom", "fix"):
+        value = meta.get(name)
+        if value is not None and not isinstance(value, str):
+            state.add(state.field_line(name), f"'{name}' must be text")
+    lists: dict[str, tuple[str, ...]] = {}
+    for name in LISTS:
+        value = meta.get(name) or []
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            state.add(state.field_line(name), f"'{name}' must be a list of non-empty strings")
+            value = []
+        lists[name] = tuple(v.strip() for v in value)
+
+    entry_id = meta.get("id")
+    if isinstance(entry_id, str) and entry_id:
+        if entry_id != state.path.stem:
+            state.add(state.field_line("id"), f"id '{entry_id}' differs from the file name")
+        elif not _ID.match(entry_id):
+            state.add(state.field_line("id"), f"id '{entry_id}': use lowercase words and '-'")
+    topic = meta.get("topic")
+    if isinstance(topic, str) and topic:
+        if topic not in TOPICS:
+            state.add(state.field_line("topic"), f"unknown topic '{topic}'")
+        elif state.path.parent.name != topic:
+            state.add(
+                state.field_line("topic"),
+                f"topic '{topic}' differs from the folder '{state.path.parent.name}'",
+            )
+    fix = meta.get("fix")
+    if isinstance(fix, str) and "\n" in fix.strip():
+        state.add(state.field_line("fix"), "'fix' must be one line")
+    for sid in lists["seed"]:
+        if not _SEED.match(sid):
+            state.add(state.field_line("seed"), f"unknown seed point '{sid}' (S01-S33)")
+    for template in lists["errors"]:
+        if _BAD_BRACE.search(template.replace("{{", "").replace("}}", "")):
+            state.add(
+                state.field_line("errors"),
+                f"stray brace in error template {template!r}: write a literal brace as '{{{{'",
+            )
+    versions = _versions(state, meta.get("versions"))
+    for name in REQUIRED_SECTIONS:
+        if name not in sections:
+            state.add(1, f"missing section '## {name}'")
+    if any(p.message.startswith(("missing field", "'id'", "'title'", "'topic'")) for p in state.problems):
+        return None
+    return Entry(
+        id=entry_id,
+        title=meta["title"].strip(),
+        topic=topic,
+        tags=lists["tags"],
+        symptom=" ".join(str(meta["symptom"]).split()),
+        fix=str(meta["fix"]).strip(),
+        path=str(state.path),
+        exceptions=lists["exceptions"],
+        errors=lists["errors"],
+        seed=lists["seed"],
+        versions=versions,
+        see_also=lists["see_also"],
+        body=body.strip("\n"),
+        blocks=tuple(blocks),
+    )
+
+
+def _versions(state: _Parse, raw: Any) -> tuple[tuple[str, str], ...]:
+    if raw is None:
+        return ()
+    line = state.field_line("versions")
+    if not isinstance(raw, dict):
+        state.add(line, "'versions' must map a distribution name to a specifier")
+        return ()
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    out = []
+    for name, spec in raw.items():
+        try:
+            SpecifierSet(str(spec))
+        except InvalidSpecifier:
+            state.add(line, f"versions: '{spec}' for {name} is not a version specifier")
+            continue
+        out.append((str(name).lower(), str(spec)))
+    return tuple(out)

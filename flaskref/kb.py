@@ -1,0 +1,94 @@
+"""The knowledge base as a whole: finding entry files, loading and checking them, and the
+fingerprint that tells the index cache when anything changed."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from flaskref import __version__
+from flaskref.entry import Entry, Problem, parse_file
+
+
+@dataclass(frozen=True)
+class KB:
+    entries: tuple[Entry, ...]
+    problems: tuple[Problem, ...]
+
+    def by_id(self) -> dict[str, Entry]:
+        return {e.id: e for e in self.entries}
+
+
+def entry_files(dirs: list[Path]) -> list[Path]:
+    """Every entry file below the folders, in a stable order (READMEs are documentation)."""
+    files: list[Path] = []
+    for root in dirs:
+        if not root.is_dir():
+            continue
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in sorted(filenames):
+                if name.endswith(".md") and name.lower() != "readme.md":
+                    files.append(Path(dirpath) / name)
+    return files
+
+
+def fingerprint(dirs: list[Path], schema_version: int) -> str:
+    """A short hash of every entry file's path, size and mtime, the schema and our version.
+
+    Stat-only, so checking that the cached index is fresh costs a few hundred microseconds.
+    """
+    h = hashlib.sha256(f"{schema_version}:{__version__}".encode())
+    for root in dirs:
+        h.update(f"\0dir:{root}".encode())
+    for path in entry_files(dirs):
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        h.update(f"\0{path}\0{st.st_size}\0{st.st_mtime_ns}".encode())
+    return h.hexdigest()[:16]
+
+
+def load(dirs: list[Path]) -> KB:
+    """Load every entry; a broken file is reported and skipped, never stops the rest.
+
+    A later folder's entry replaces an earlier folder's entry with the same id (a user's own
+    KB overrides the bundled one); the same id twice in one folder is a problem.
+    """
+    problems: list[Problem] = []
+    chosen: dict[str, tuple[Path, Entry]] = {}
+    for root in dirs:
+        seen_here: dict[str, Path] = {}
+        for path in entry_files([root]):
+            entry, found = parse_file(path)
+            problems.extend(found)
+            if entry is None:
+                continue
+            if entry.id in seen_here:
+                problems.append(
+                    Problem(str(path), 1, f"duplicate id '{entry.id}' (also in {seen_here[entry.id]})")
+                )
+                continue
+            seen_here[entry.id] = path
+            chosen[entry.id] = (root, entry)
+    entries = tuple(e for _, e in chosen.values())
+    ids = {e.id for e in entries}
+    for e in entries:
+        for other in e.see_also:
+            if other not in ids:
+                problems.append(Problem(e.path, _line_of(e.path, "see_also"), f"see_also: no entry '{other}'"))
+    return KB(entries, tuple(problems))
+
+
+def _line_of(path: str, key: str) -> int:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            for n, line in enumerate(fh, 1):
+                if line.startswith(f"{key}:"):
+                    return n
+    except OSError:
+        pass
+    return 1

@@ -1,0 +1,45 @@
+"""Where the bundled KB, the user's own KB folders and the index cache live."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+#: Folders of the user's own entries, separated like PATH; they win an id clash with the bundled KB.
+KB_ENV = "FLASKREF_KB"
+#: Overrides the index cache folder (tests and read-only homes use it).
+CACHE_ENV = "FLASKREF_CACHE_DIR"
+
+
+def bundled_kb_dir() -> Path:
+    """The KB shipped with the package.
+
+    A wheel carries it as `flaskref/kb` (hatch force-include); an editable install imports
+    `flaskref` from the checkout, where the KB is the top-level `kb/` beside the package.
+    """
+    here = Path(__file__).resolve().parent
+    shipped = here / "kb"
+    if shipped.is_dir():
+        return shipped
+    return here.parent / "kb"
+
+
+def kb_dirs(extra: list[str] | None = None) -> list[Path]:
+    """Bundled KB first, then `$FLASKREF_KB`, then folders given on the command line."""
+    dirs = [bundled_kb_dir()]
+    for raw in os.environ.get(KB_ENV, "").split(os.pathsep):
+        if raw.strip():
+            dirs.append(Path(raw).expanduser())
+    for raw in extra or []:
+        dirs.append(Path(raw).expanduser())
+    return dirs
+
+
+def cache_dir() -> Path:
+    """The per-user folder the index is cached in."""
+    override = os.environ.get(CACHE_ENV)
+    if override:
+        return Path(override).expanduser()
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("flaskref", appauthor=False))

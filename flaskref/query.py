@@ -1,0 +1,262 @@
+"""Reading what people paste: tracebacks, log lines, error pages, or a few words.
+
+`parse()` turns the text into a `ParsedQuery`: the exceptions it shows (the last one is the
+primary; earlier ones in a chain are evidence), the stack frames split into the user's code and
+the libraries it went through, an HTTP status, and the words that are left. Pure Python and
+regexes, no index: the ranking in `search.py` decides what the pieces are worth.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")
+# Line prefixes added by log formatters, docker compose, pytest and friends; applied repeatedly.
+_PREFIXES = [
+    re.compile(r"^[\w.\-]+\s+\|\s?"),  # docker compose: "web-1  | "
+    re.compile(r"^\[?\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:\s?(?:[+-]\d\d:?\d\d|Z|UTC))?\]?:?\s*"),
+    re.compile(r"^\[\d+\]\s+"),  # gunicorn "[1234] "
+    re.compile(r"^\[(?:ERROR|WARNING|WARN|INFO|DEBUG|CRITICAL)\]\s*"),
+    re.compile(r"^(?:ERROR|WARNING|INFO|DEBUG|CRITICAL)/[\w\-]+\]\s*"),  # celery, after its date
+    re.compile(r"^(?:ERROR|WARNING|INFO|DEBUG|CRITICAL)\s+in\s+[\w.]+:\s*"),  # flask app.logger
+    re.compile(r"^(?:ERROR|WARNING|CRITICAL)(?::[\w.\-]+)+:\s*"),  # logging.basicConfig
+    re.compile(r"^E\s{1,6}(?=\S)"),  # pytest
+]
+_FRAME = re.compile(r'^\s*File "(?P<path>[^"]+)", line (?P<line>\d+)(?:, in (?P<func>.+?))?\s*$')
+_TB_HEAD = re.compile(r"^\s*Traceback \(most recent call last\):?\s*$")
+_CHAIN = re.compile(
+    r"^\s*(?:During handling of the above exception, another exception occurred|"
+    r"The above exception was the direct cause of the following exception)\s*:?\s*$"
+)
+_NAME = r"(?:[A-Za-z_]\w*\.)*[A-Z]\w*"
+_EXC_LINE = re.compile(rf"^(?P<type>{_NAME})(?::\s*(?P<msg>.*))?$")
+_EXC_INLINE = re.compile(
+    rf"(?P<type>{_NAME}(?:Error|Exception|Exit|Warning|NotFound|Interrupt))(?::\s+(?P<msg>.+))?"
+)
+_EXC_REPR = re.compile(rf"(?P<type>{_NAME}(?:Error|Exception|Warning))\((?P<q>['\"])(?P<msg>.*?)(?P=q)\)")
+_EXC_SUFFIX = re.compile(r"(?:Error|Exception|Exit|Warning|NotFound|Interrupt|Found)$")
+_HTTP_PAGE = re.compile(r"^(?P<code>[1-5]\d\d)\s+(?P<reason>[A-Z][A-Za-z' ]+?)(?::\s*(?P<msg>.*))?$")
+_HTTP_LOG = re.compile(r'"(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) \S+ HTTP/[\d.]+"\s+(?P<code>[1-5]\d\d)\b')
+_SITE = re.compile(r"(?:site|dist)-packages/(?P<lib>[A-Za-z_][\w]*)")
+_STDLIB = re.compile(r"/(?:lib|Lib)/python\d(?:\.\d+)?/(?P<mod>[A-Za-z_]\w*)")
+_CARETS = re.compile(r"^\s*[\^~\s]+$")
+
+
+@dataclass(frozen=True)
+class Frame:
+    path: str
+    line: int
+    function: str
+    source: str
+    library: str | None
+    """The package the frame is in (`flask`, `sqlalchemy`), `python` for the standard library,
+    None for the user's own code."""
+
+
+@dataclass(frozen=True)
+class RaisedError:
+    type: str
+    """As written: `werkzeug.routing.exceptions.BuildError` or `BuildError`."""
+    message: str
+
+    @property
+    def name(self) -> str:
+        return self.type.rsplit(".", 1)[-1]
+
+    @property
+    def line(self) -> str:
+        return f"{self.type}: {self.message}" if self.message else self.type
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    raw: str
+    text: str
+    """The paste with colour codes and log prefixes removed."""
+    errors: tuple[RaisedError, ...] = ()
+    frames: tuple[Frame, ...] = ()
+    http_status: int | None = None
+    words: str = ""
+    """What is left once frames and exception lines are taken out: a question, a log line."""
+    is_traceback: bool = False
+    evidence_text: tuple[str, ...] = field(default=())
+
+    @property
+    def primary(self) -> RaisedError | None:
+        return self.errors[-1] if self.errors else None
+
+    @property
+    def libraries(self) -> tuple[str, ...]:
+        """Libraries the stack went through, the one that raised last."""
+        seen: list[str] = []
+        for f in self.frames:
+            if f.library and f.library != "python":
+                if f.library in seen:
+                    seen.remove(f.library)
+                seen.append(f.library)
+        return tuple(seen)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.text.strip()
+
+    def summary(self) -> str:
+        """One line for a long paste: the primary error, or the first words."""
+        if self.primary:
+            return self.primary.line.splitlines()[0]
+        first = next((ln for ln in self.text.splitlines() if ln.strip()), "")
+        return first.strip()
+
+
+def clean(text: str) -> str:
+    """Strip colour codes and log prefixes, normalise line endings."""
+    text = _ANSI.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
+    out = []
+    for line in text.split("\n"):
+        line = line.rstrip()
+        for _ in range(4):
+            before = line
+            for prefix in _PREFIXES:
+                line = prefix.sub("", line, count=1)
+            if line == before:
+                break
+        out.append(line)
+    return "\n".join(out).strip("\n")
+
+
+def parse(raw: str) -> ParsedQuery:
+    """Parse whatever was pasted or typed."""
+    text = clean(raw)
+    lines = text.split("\n")
+    frames: list[Frame] = []
+    errors: list[RaisedError] = []
+    leftover: list[str] = []
+    http_status = None
+    is_tb = any(_TB_HEAD.match(ln) for ln in lines) or any(_FRAME.match(ln) for ln in lines)
+
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        frame = _FRAME.match(line)
+        if frame:
+            source = ""
+            j = i + 1
+            while j < len(lines) and lines[j].startswith((" ", "\t")) and not _FRAME.match(lines[j]):
+                if not _CARETS.match(lines[j]) and not source:
+                    source = lines[j].strip()
+                j += 1
+            frames.append(_frame(frame, source))
+            i = j
+            if is_tb and j < len(lines) and not lines[j].startswith((" ", "\t")):
+                i = _exception_after_frames(lines, j, errors)
+            continue
+        if _TB_HEAD.match(line) or _CHAIN.match(line) or not line.strip():
+            i += 1
+            continue
+        status = _HTTP_LOG.search(line)
+        if status:
+            http_status = int(status.group("code"))
+        page = _HTTP_PAGE.match(line.strip())
+        if page and not errors:
+            http_status = int(page.group("code"))
+            errors.append(RaisedError(f"{page.group('code')} {page.group('reason')}", page.group("msg") or ""))
+            i += 1
+            continue
+        found = _inline_errors(line)
+        if found:
+            errors.extend(found)
+            # A bare message's continuation lines (wrapped text) belong to it.
+            j = i + 1
+            while j < len(lines) and lines[j].strip() and not _looks_structural(lines[j]) and not is_tb:
+                last = errors[-1]
+                errors[-1] = RaisedError(last.type, f"{last.message}\n{lines[j].strip()}")
+                j += 1
+            i = j
+            continue
+        leftover.append(line.strip())
+        i += 1
+
+    words = " ".join(leftover)
+    evidence = tuple(e.line for e in errors[:-1])
+    return ParsedQuery(
+        raw=raw,
+        text=text,
+        errors=tuple(errors),
+        frames=tuple(frames),
+        http_status=http_status,
+        words=words,
+        is_traceback=is_tb,
+        evidence_text=evidence,
+    )
+
+
+def _frame(m: re.Match[str], source: str) -> Frame:
+    path = m.group("path").replace("\\", "/")
+    lib = None
+    site = None
+    for site in _SITE.finditer(path):
+        pass
+    if site:
+        lib = site.group("lib")
+        if lib.endswith(".py"):
+            lib = lib[:-3]
+    elif _STDLIB.search(path):
+        lib = "python"
+    return Frame(path, int(m.group("line")), (m.group("func") or "").strip(), source, lib)
+
+
+def _exception_after_frames(lines: list[str], j: int, errors: list[RaisedError]) -> int:
+    """Read the exception line after a traceback's frames, with its continuation lines."""
+    m = _EXC_LINE.match(lines[j].strip())
+    if not m:
+        return j
+    message = [m.group("msg") or ""]
+    k = j + 1
+    while k < len(lines):
+        ln = lines[k]
+        if _TB_HEAD.match(ln) or _CHAIN.match(ln) or _FRAME.match(ln):
+            break
+        if not ln.strip():
+            # A blank line inside a message (Flask's context errors have one) continues it,
+            # unless what follows is a chain marker or a new traceback.
+            nxt = next((x for x in lines[k + 1 :] if x.strip()), "")
+            if not nxt or _CHAIN.match(nxt) or _TB_HEAD.match(nxt) or _FRAME.match(nxt):
+                break
+        message.append(ln.strip())
+        k += 1
+    text = "\n".join(message).strip()
+    errors.append(RaisedError(m.group("type"), text))
+    # "TaskException: RuntimeError: ..." names the real error inside the message.
+    inner = _inline_errors(text.split("\n", 1)[0])
+    if inner and inner[0].type != m.group("type"):
+        errors.extend(inner)
+    return k
+
+
+def _inline_errors(line: str) -> list[RaisedError]:
+    """Errors named inside a log line: `Foo: RuntimeError: msg`, `raised: KeyError('x')`."""
+    found: list[RaisedError] = []
+    for m in _EXC_REPR.finditer(line):
+        msg = m.group("msg").replace("\\n", "\n").replace("\\'", "'").replace('\\"', '"')
+        found.append(RaisedError(m.group("type"), msg))
+    if found:
+        return found
+    stripped = line.strip()
+    m = _EXC_LINE.match(stripped)
+    if m and (_EXC_SUFFIX.search(m.group("type")) or "." in m.group("type")) and (
+        m.group("msg") is not None or _EXC_SUFFIX.search(m.group("type"))
+    ):
+        found.append(RaisedError(m.group("type"), (m.group("msg") or "").strip()))
+        inner = _EXC_INLINE.match((m.group("msg") or "").strip())
+        if inner and inner.group("msg"):
+            found.append(RaisedError(inner.group("type"), inner.group("msg").strip()))
+        return found
+    m2 = _EXC_INLINE.search(stripped)
+    if m2 and m2.group("msg") and m2.start() > 0:
+        found.append(RaisedError(m2.group("type"), m2.group("msg").strip()))
+    return found
+
+
+def _looks_structural(line: str) -> bool:
+    return bool(_FRAME.match(line) or _TB_HEAD.match(line) or _CHAIN.match(line) or _HTTP_LOG.search(line))

@@ -1,0 +1,143 @@
+"""Printing results: JSON for scripts, plain text for pipes, Rich colour on a terminal.
+
+Rich is imported only when colouring a terminal, and everything from an entry or a query goes
+into Rich `Text`/`Syntax` objects, never through markup, so a pasted `[bold]` prints as typed.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from collections.abc import Sequence
+from typing import TextIO
+
+from flaskref.entry import Entry
+from flaskref.search import Result
+
+
+def to_json(query: str, results: Sequence[Result]) -> str:
+    """The `--json` document; `shared/eval/score.py` and editor plugins read these keys."""
+    return json.dumps(
+        {
+            "query": query,
+            "results": [
+                {
+                    "id": r.entry.id,
+                    "title": r.entry.title,
+                    "topic": r.entry.topic,
+                    "errors": list(r.entry.errors),
+                    "symptom": r.entry.symptom,
+                    "fix": r.entry.fix,
+                    "score": r.score,
+                    "path": r.entry.path,
+                    "why": list(r.why),
+                }
+                for r in results
+            ],
+        },
+        indent=2,
+        ensure_ascii=False,
+    )
+
+
+def _wrap(label: str, text: str, width: int) -> list[str]:
+    pad = " " * 9
+    lines = textwrap.wrap(text, width=width - 9) or [""]
+    return [f"{label:<9}{lines[0]}"] + [pad + ln for ln in lines[1:]]
+
+
+def plain_entry(entry: Entry, width: int = 80, score: float | None = None) -> list[str]:
+    """An entry as lines of plain text, readable in 80 columns."""
+    head = entry.title
+    tail = f"[{entry.topic}" + (f", {score:.0%}]" if score is not None else "]")
+    out = [head if len(head) + len(tail) + 2 > width else f"{head}  {tail}"]
+    if len(head) + len(tail) + 2 > width:
+        out.append(tail)
+    out.append("")
+    out += _wrap("Symptom", entry.symptom, width)
+    for i, err in enumerate(entry.errors[:3]):
+        out += _wrap("Error" if i == 0 else "", err, width)
+    out += _wrap("Fix", entry.fix, width)
+    code = entry.right_code
+    if code:
+        out.append("")
+        out += ["    " + ln if ln else "" for ln in code.rstrip("\n").split("\n")]
+    return out
+
+
+def print_results(
+    results: Sequence[Result], out: TextIO, *, color: bool, width: int = 80
+) -> None:
+    """The best result in full, then the next titles."""
+    best, rest = results[0], results[1:]
+    if color:
+        _print_rich_entry(best, out, width)
+    else:
+        out.write("\n".join(plain_entry(best.entry, width, best.score)) + "\n")
+        if best.why:
+            out.write("\n" + "\n".join(_wrap("Matched", "; ".join(best.why), width)) + "\n")
+        out.write(f"More     flaskref show {best.entry.id}\n")
+    if rest:
+        out.write("\nAlso:\n")
+        for n, r in enumerate(rest, 2):
+            out.write(f"  {n}. {r.entry.title}  [{r.entry.topic}, {r.score:.0%}] ({r.entry.id})\n")
+
+
+def print_nearest(query_summary: str, results: Sequence[Result], out: TextIO) -> None:
+    """What to say when nothing is confident: the nearest titles and what to try."""
+    out.write(f"No confident answer for: {query_summary[:200]}\n")
+    if results:
+        out.write("Nearest entries:\n")
+        for r in results:
+            out.write(f"  - {r.entry.title}  [{r.entry.topic}, {r.score:.0%}] ({r.entry.id})\n")
+    out.write(
+        "Try the final error line of the traceback, fewer words, or `flaskref topics` to browse.\n"
+    )
+
+
+def print_entry(entry: Entry, out: TextIO, *, color: bool, width: int = 80) -> None:
+    """`flaskref show ID`: the whole entry, its Markdown body included."""
+    if color:
+        from rich.console import Console
+        from rich.markdown import Markdown
+
+        console = Console(file=out, width=width, highlight=False, force_terminal=True)
+        _print_rich_header(console, entry, None)
+        console.print(Markdown(entry.body, code_theme="monokai", hyperlinks=False))
+    else:
+        out.write("\n".join(plain_entry(entry, width)[:-1] if entry.right_code else plain_entry(entry, width)))
+        out.write("\n\n" + entry.body + "\n")
+    out.write(f"\nFile: {entry.path}\n")
+
+
+def _print_rich_header(console, entry: Entry, score: float | None) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    title = Text(entry.title, style="bold")
+    title.append(f"  [{entry.topic}" + (f", {score:.0%}]" if score is not None else "]"), style="dim")
+    console.print(title)
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style="bold cyan", no_wrap=True)
+    grid.add_column()
+    grid.add_row("Symptom", Text(entry.symptom))
+    for i, err in enumerate(entry.errors[:3]):
+        grid.add_row("Error" if i == 0 else "", Text(err, style="red"))
+    grid.add_row("Fix", Text(entry.fix, style="green"))
+    console.print(grid)
+
+
+def _print_rich_entry(result: Result, out: TextIO, width: int) -> None:
+    from rich.console import Console
+    from rich.syntax import Syntax
+    from rich.text import Text
+
+    console = Console(file=out, width=width, highlight=False, force_terminal=True)
+    _print_rich_header(console, result.entry, result.score)
+    code = result.entry.right_code
+    if code:
+        console.print()
+        console.print(Syntax(code.rstrip("\n"), "python", theme="monokai", background_color="default"))
+    if result.why:
+        console.print(Text("Matched  " + "; ".join(result.why), style="dim"))
+    console.print(Text(f"More     flaskref show {result.entry.id}", style="dim"))

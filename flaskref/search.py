@@ -1,0 +1,269 @@
+"""The search API both front ends call: text in, ranked `Result`s out.
+
+Ranking works in tiers, each visible in a result's `why`:
+
+1. the pasted message fits one of an entry's `errors` templates (strongest: that is the
+   entry written for exactly this message);
+2. the exception class, and the library that raised it, fit the entry's `exceptions`;
+3. full-text ranking (Whoosh BM25F with field boosts) and how much of the query the entry
+   covers, for questions and messages no template knows.
+
+The score is a confidence in [0, 1]; below `CONFIDENT` the front ends say they have no
+confident answer instead of presenting the nearest entry as the answer.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from flaskref import messages
+from flaskref.entry import Entry, Problem
+from flaskref.query import ParsedQuery, parse
+
+CONFIDENT = 0.45
+"""Results scoring below this are offered as "nearest", never as the answer."""
+
+FIELD_BOOSTS = {
+    "title": 3.0,
+    "errors": 3.0,
+    "exceptions": 2.0,
+    "tags": 2.5,
+    "symptom": 1.5,
+    "fix": 1.0,
+    "body": 0.4,
+}
+
+# Words people use for the same thing; each side also searches for the other.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "bp": ("blueprint",),
+    "blueprints": ("blueprint",),
+    "db": ("database", "sqlalchemy"),
+    "sqla": ("sqlalchemy",),
+    "ctx": ("context",),
+    "app": ("application",),
+    "env": ("environment",),
+    "cfg": ("config",),
+    "conf": ("config",),
+    "tmpl": ("template",),
+    "jinja": ("template",),
+    "prod": ("production",),
+    "deploy": ("production",),
+    "cookie": ("session",),
+    "persist": ("lost", "keep"),
+    "absolute": ("external",),
+    "js": ("javascript",),
+}
+_QWORD = re.compile(r"[A-Za-z0-9_]+")
+
+
+@dataclass(frozen=True)
+class Result:
+    entry: Entry
+    score: float
+    """Confidence in [0, 1]."""
+    why: tuple[str, ...]
+
+    @property
+    def confident(self) -> bool:
+        return self.score >= CONFIDENT
+
+
+class Engine:
+    """An opened KB index plus the ranking; keep one for many searches (the TUI does)."""
+
+    def __init__(self, kb_dirs: list[Path] | None = None, *, rebuild: bool = False) -> None:
+        from flaskref.index import open_index
+
+        self._index = open_index(kb_dirs, rebuild=rebuild)
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        """Files that were skipped or have problems, reported by the front ends."""
+        return self._index.problems
+
+    @property
+    def location(self) -> str:
+        return self._index.location
+
+    def entries(self) -> list[Entry]:
+        return self._index.entries()
+
+    def entry(self, entry_id: str) -> Entry | None:
+        return next((e for e in self.entries() if e.id == entry_id), None)
+
+    def close(self) -> None:
+        self._index.close()
+
+    def search(self, text: str, limit: int = 5, topic: str | None = None) -> list[Result]:
+        parsed = parse(text)
+        if parsed.is_empty:
+            return []
+        return _rank(self._index, parsed, limit, topic)
+
+
+def search(
+    text: str, limit: int = 5, topic: str | None = None, kb_dirs: list[Path] | None = None
+) -> list[Result]:
+    """One search with a freshly opened index (the one-shot lookup)."""
+    engine = Engine(kb_dirs)
+    try:
+        return engine.search(text, limit, topic)
+    finally:
+        engine.close()
+
+
+# -- ranking -----------------------------------------------------------------------------
+
+
+def _weighted_terms(index, parsed: ParsedQuery) -> tuple[dict[str, float], dict[str, float]]:
+    """Index terms with weights for BM25 (all evidence) and for coverage (the core only).
+
+    The primary error's type and message weigh most; chained errors, the raising line and
+    library names are evidence; frames' paths are noise and are left out.
+    """
+    from flaskref.index import analyze
+
+    search_terms: dict[str, float] = {}
+    core: dict[str, float] = {}
+
+    def add(text: str, weight: float, is_core: bool) -> None:
+        for term in analyze(_expand(text)):
+            search_terms[term] = max(search_terms.get(term, 0.0), weight)
+            if is_core:
+                core[term] = max(core.get(term, 0.0), weight)
+
+    primary = parsed.primary
+    if primary:
+        add(primary.type, 2.0, True)
+        add(primary.message, 3.0, True)
+    for err in parsed.errors[:-1]:
+        add(err.line, 1.5, not primary)
+    if parsed.words:
+        add(parsed.words, 1.5 if not primary else 0.5, not primary or not parsed.is_traceback)
+    if parsed.http_status:
+        add(str(parsed.http_status), 2.0, True)
+    for frame in parsed.frames[-4:]:
+        if frame.source:
+            add(frame.source, 0.4, False)
+    for lib in parsed.libraries:
+        add(lib, 0.3, False)
+    return search_terms, core
+
+
+def _expand(text: str) -> str:
+    extra = []
+    for word in _QWORD.findall(text.lower()):
+        extra.extend(SYNONYMS.get(word, ()))
+    return text + (" " + " ".join(extra) if extra else "")
+
+
+def _template_score(entry: Entry, parsed: ParsedQuery, qwords: set[str]) -> tuple[float, str | None]:
+    """How well the entry's error templates fit the pasted message, and which one fit."""
+    best, best_t = 0.0, None
+    primary = parsed.primary
+    for template in entry.errors:
+        words = set(messages.literal_words(template))
+        if not words:
+            continue
+        coverage = len(words & qwords) / len(words)
+        if coverage < 0.6:
+            continue
+        # A longer template is more specific: among full matches it should win.
+        specificity = min(len(template), 200) / 2000
+        score = 0.0
+        if coverage == 1.0:
+            if primary and (messages.matches(template, primary.line)):
+                score = 1.0
+            elif any(messages.matches(template, e.line) for e in parsed.errors):
+                score = 0.9
+            elif messages.matches(template, parsed.text):
+                score = 0.85
+        if not score and len(words) >= 4:
+            score = 0.75 * coverage**2  # cut off, reworded between versions
+        if score:
+            score += specificity
+        if score > best:
+            best, best_t = score, template
+    return best, best_t
+
+
+def _exception_fit(entry: Entry, parsed: ParsedQuery) -> bool:
+    primary = parsed.primary
+    if not primary or not entry.exceptions:
+        return False
+    names = {e.rsplit(".", 1)[-1].lower() for e in entry.exceptions}
+    return any(err.name.lower() in names for err in parsed.errors)
+
+
+def _rank(index, parsed: ParsedQuery, limit: int, topic: str | None) -> list[Result]:
+    search_terms, core = _weighted_terms(index, parsed)
+    qwords = {w.lower() for w in _QWORD.findall(parsed.text)}
+    n_docs = max(index.doc_count, 1)
+    fuzzy: tuple[str, ...] = ()
+    if not parsed.is_traceback and len(core) <= 8:
+        fuzzy = tuple(t for t in core if len(t) >= 5 and index.doc_frequency(t) == 0)
+
+    hits = index.search(search_terms, FIELD_BOOSTS, fuzzy=fuzzy, topic=topic, limit=40)
+    top_bm25 = max((h.score for h in hits), default=1.0) or 1.0
+    by_id = {h.entry.id: h for h in hits}
+
+    idf = {t: math.log(1 + n_docs / (index.doc_frequency(t) + 1)) for t in core}
+    core_total = sum(core[t] * idf[t] for t in core) or 1.0
+
+    candidates: dict[str, Entry] = {h.entry.id: h.entry for h in hits}
+    for entry in index.entries():
+        if entry.errors and (topic is None or entry.topic == topic):
+            candidates.setdefault(entry.id, entry)
+
+    results = []
+    for entry in candidates.values():
+        why: list[str] = []
+        t_score, template = _template_score(entry, parsed, qwords)
+        hit = by_id.get(entry.id)
+        matched = hit.matched if hit else frozenset()
+        coverage = sum(core[t] * idf[t] for t in core if t in matched) / core_total
+        bm25 = (hit.score / top_bm25) if hit else 0.0
+        fits = _exception_fit(entry, parsed)
+        if t_score:
+            score = 0.55 + 0.4 * min(t_score, 1.0) + 0.05 * fits
+            why.append(f"error message matches: {template}")
+        else:
+            score = 0.55 * coverage + 0.25 * bm25 + 0.1 * fits
+            if parsed.primary and entry.exceptions and not fits and parsed.is_traceback:
+                score *= 0.6  # a traceback of another exception is not this entry's
+        if not t_score and not hit:
+            continue
+        if fits:
+            libs = ", ".join(parsed.libraries[-1:])
+            why.append(f"exception {parsed.primary.name}" + (f" raised in {libs}" if libs else ""))
+        if hit and not t_score:
+            why.append(f"words: {coverage:.0%} of the query matched")
+        results.append(Result(entry, round(min(score, 1.0), 3), tuple(why)))
+
+    results.sort(key=lambda r: (-r.score, r.entry.title))
+    results = results[: max(limit, 1) + 2]
+    results = _apply_versions(results)
+    return results[:limit]
+
+
+def _apply_versions(results: list[Result]) -> list[Result]:
+    """Prefer entries whose `versions:` fit what is installed; say so when one does not.
+
+    The installed versions are read only when a result has a `versions:` spec, because
+    `importlib.metadata` and `packaging` cost more to import than a whole lookup.
+    """
+    if not any(r.entry.versions for r in results):
+        return results
+    from flaskref.versions import check
+
+    out = []
+    for r in results:
+        note = check(r.entry.versions)
+        if note:
+            r = Result(r.entry, round(r.score * 0.95, 3), r.why + (note,))
+        out.append(r)
+    out.sort(key=lambda r: (-r.score, r.entry.title))
+    return out
