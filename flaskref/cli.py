@@ -53,7 +53,10 @@ def _positive(text: str) -> int:
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--kb", action="append", metavar="DIR", default=[],
+        "--kb",
+        action="append",
+        metavar="DIR",
+        default=[],
         help="an extra folder of entries (repeatable; also $FLASKREF_KB); it wins an id clash",
     )
 
@@ -66,10 +69,18 @@ def _query_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("query", nargs="*", help="words, an error line, or - to read standard input")
-    p.add_argument("-n", type=_positive, default=3, metavar="N", help="results to show (default 3: the best in full, then titles)")
+    p.add_argument(
+        "-n",
+        type=_positive,
+        default=3,
+        metavar="N",
+        help="results to show (default 3: the best in full, then titles)",
+    )
     p.add_argument("--json", action="store_true", help="print JSON for scripts and editors")
     p.add_argument("--topic", metavar="T", help="search one topic only (see `flaskref topics`)")
-    p.add_argument("--tui", action="store_true", help="open the interactive reference with the query filled in")
+    p.add_argument(
+        "--tui", action="store_true", help="open the interactive reference with the query filled in"
+    )
     p.add_argument("--version", action="version", version=_version())
     _common(p)
     return p
@@ -146,7 +157,10 @@ def _lookup(args: list[str]) -> int:
         if opts.json:
             print('{"query": "", "results": []}')
         else:
-            print("flaskref: nothing to look up: give a query, or pipe a traceback into `flaskref -`.", file=sys.stderr)
+            print(
+                "flaskref: nothing to look up: give a query, or pipe a traceback into `flaskref -`.",
+                file=sys.stderr,
+            )
         return EXIT_USAGE
 
     engine = _engine(opts.kb)
@@ -174,8 +188,11 @@ def _open_tui(text: str, kb: list[str]) -> int:
     try:
         from flaskref.tui.app import run
     except ImportError:
-        print("flaskref: the interactive reference is not available in this version; "
-              "give a query, e.g. flaskref \"working outside application context\".", file=sys.stderr)
+        print(
+            "flaskref: the interactive reference is not available in this version; "
+            'give a query, e.g. flaskref "working outside application context".',
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     return run(text, kb)
 
@@ -196,12 +213,18 @@ def _command(name: str, args: list[str]) -> int:
 
                 ids = [e.id for e in engine.entries()]
                 near = difflib.get_close_matches(opts.id, ids, n=3, cutoff=0.5)
-                hint = f" Did you mean: {', '.join(near)}?" if near else " `flaskref topics` lists them."
+                hint = (
+                    f" Did you mean: {', '.join(near)}?"
+                    if near
+                    else " `flaskref topics` lists them."
+                )
                 print(f"flaskref: no entry '{opts.id}'.{hint}", file=sys.stderr)
                 return EXIT_NOT_FOUND
             from flaskref import render
 
-            render.print_entry(entry, sys.stdout, color=_use_color(sys.stdout), width=_width(sys.stdout))
+            render.print_entry(
+                entry, sys.stdout, color=_use_color(sys.stdout), width=_width(sys.stdout)
+            )
             return EXIT_FOUND
         finally:
             engine.close()
@@ -227,7 +250,12 @@ def _command(name: str, args: list[str]) -> int:
             print(f"{'total':<18} {sum(counts.values()):>3}")
         return EXIT_FOUND
     if name == "check":
-        p.add_argument("dirs", nargs="*", metavar="DIR", help="folders or files to check (default: the KB in use)")
+        p.add_argument(
+            "dirs",
+            nargs="*",
+            metavar="DIR",
+            help="folders or files to check (default: the KB in use)",
+        )
         opts = p.parse_args(args)
         return _check(opts.dirs, opts.kb)
     if name == "index":

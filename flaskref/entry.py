@@ -256,7 +256,10 @@ def _build(
     for name in REQUIRED_SECTIONS:
         if name not in sections:
             state.add(1, f"missing section '## {name}'")
-    if any(p.message.startswith(("missing field", "'id'", "'title'", "'topic'")) for p in state.problems):
+    if any(
+        p.message.startswith(("missing field", "'id'", "'title'", "'topic'"))
+        for p in state.problems
+    ):
         return None
     return Entry(
         id=entry_id,

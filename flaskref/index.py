@@ -102,11 +102,39 @@ class SplitFilter(Filter):
 #: Whoosh's stop words, less the ones that carry meaning in error messages ("not bound",
 #: "no secret key"), plus the filler of questions.
 STOP = (frozenset(STOP_WORDS) - {"not", "no"}) | {
-    "i", "my", "me", "how", "what", "why", "do", "does", "did", "get", "getting", "got",
-    "please", "help", "pls", "im", "ive", "am", "but", "so", "there", "here", "has", "was",
+    "i",
+    "my",
+    "me",
+    "how",
+    "what",
+    "why",
+    "do",
+    "does",
+    "did",
+    "get",
+    "getting",
+    "got",
+    "please",
+    "help",
+    "pls",
+    "im",
+    "ive",
+    "am",
+    "but",
+    "so",
+    "there",
+    "here",
+    "has",
+    "was",
 }
 
-ANALYZER = RegexTokenizer() | SplitFilter() | LowercaseFilter() | StopFilter(stoplist=STOP, minsize=2) | StemFilter()
+ANALYZER = (
+    RegexTokenizer()
+    | SplitFilter()
+    | LowercaseFilter()
+    | StopFilter(stoplist=STOP, minsize=2)
+    | StemFilter()
+)
 
 TEXT_FIELDS = ("title", "errors", "exceptions", "tags", "symptom", "fix", "body")
 
@@ -155,7 +183,8 @@ class Index:
         """Every indexed entry, rebuilt from the stored JSON."""
         if self._entries is None:
             self._entries = [
-                Entry.from_dict(json.loads(doc["data"])) for doc in self._searcher.all_stored_fields()
+                Entry.from_dict(json.loads(doc["data"]))
+                for doc in self._searcher.all_stored_fields()
             ]
             self._entries.sort(key=lambda e: (e.topic, e.title.lower()))
         return self._entries
@@ -189,7 +218,13 @@ class Index:
         for term in fuzzy:
             for name in ("title", "tags", "errors"):
                 clauses.append(
-                    FuzzyTerm(name, term, boost=0.5 * field_boosts.get(name, 1.0), maxdist=1, prefixlength=1)
+                    FuzzyTerm(
+                        name,
+                        term,
+                        boost=0.5 * field_boosts.get(name, 1.0),
+                        maxdist=1,
+                        prefixlength=1,
+                    )
                 )
         if not clauses:
             return []
@@ -199,7 +234,9 @@ class Index:
         results = self._searcher.search(query, limit=limit, filter=filt, terms=True)
         hits = []
         for r in results:
-            matched = frozenset(text.decode() if isinstance(text, bytes) else text for _, text in r.matched_terms())
+            matched = frozenset(
+                text.decode() if isinstance(text, bytes) else text for _, text in r.matched_terms()
+            )
             hits.append(Hit(Entry.from_dict(json.loads(r["data"])), r.score, matched))
         return hits
 

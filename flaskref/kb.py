@@ -69,7 +69,9 @@ def load(dirs: list[Path]) -> KB:
                 continue
             if entry.id in seen_here:
                 problems.append(
-                    Problem(str(path), 1, f"duplicate id '{entry.id}' (also in {seen_here[entry.id]})")
+                    Problem(
+                        str(path), 1, f"duplicate id '{entry.id}' (also in {seen_here[entry.id]})"
+                    )
                 )
                 continue
             seen_here[entry.id] = path
@@ -79,7 +81,9 @@ def load(dirs: list[Path]) -> KB:
     for e in entries:
         for other in e.see_also:
             if other not in ids:
-                problems.append(Problem(e.path, _line_of(e.path, "see_also"), f"see_also: no entry '{other}'"))
+                problems.append(
+                    Problem(e.path, _line_of(e.path, "see_also"), f"see_also: no entry '{other}'")
+                )
     return KB(entries, tuple(problems))
 
 

@@ -15,7 +15,9 @@ _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)
 # Line prefixes added by log formatters, docker compose, pytest and friends; applied repeatedly.
 _PREFIXES = [
     re.compile(r"^[\w.\-]+\s+\|\s?"),  # docker compose: "web-1  | "
-    re.compile(r"^\[?\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:\s?(?:[+-]\d\d:?\d\d|Z|UTC))?\]?:?\s*"),
+    re.compile(
+        r"^\[?\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:\s?(?:[+-]\d\d:?\d\d|Z|UTC))?\]?:?\s*"
+    ),
     re.compile(r"^\[\d+\]\s+"),  # gunicorn "[1234] "
     re.compile(r"^\[(?:ERROR|WARNING|WARN|INFO|DEBUG|CRITICAL)\]\s*"),
     re.compile(r"^(?:ERROR|WARNING|INFO|DEBUG|CRITICAL)/[\w\-]+\]\s*"),  # celery, after its date
@@ -34,10 +36,16 @@ _EXC_LINE = re.compile(rf"^(?P<type>{_NAME})(?::\s*(?P<msg>.*))?$")
 _EXC_INLINE = re.compile(
     rf"(?P<type>{_NAME}(?:Error|Exception|Exit|Warning|NotFound|Interrupt))(?::\s+(?P<msg>.+))?"
 )
-_EXC_REPR = re.compile(rf"(?P<type>{_NAME}(?:Error|Exception|Warning))\((?P<q>['\"])(?P<msg>.*?)(?P=q)\)")
+_EXC_REPR = re.compile(
+    rf"(?P<type>{_NAME}(?:Error|Exception|Warning))\((?P<q>['\"])(?P<msg>.*?)(?P=q)\)"
+)
 _EXC_SUFFIX = re.compile(r"(?:Error|Exception|Exit|Warning|NotFound|Interrupt|Found)$")
-_HTTP_PAGE = re.compile(r"^(?P<code>[1-5]\d\d)\s+(?P<reason>[A-Z][A-Za-z' ]+?)(?::\s*(?P<msg>.*))?$")
-_HTTP_LOG = re.compile(r'"(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) \S+ HTTP/[\d.]+"\s+(?P<code>[1-5]\d\d)\b')
+_HTTP_PAGE = re.compile(
+    r"^(?P<code>[1-5]\d\d)\s+(?P<reason>[A-Z][A-Za-z' ]+?)(?::\s*(?P<msg>.*))?$"
+)
+_HTTP_LOG = re.compile(
+    r'"(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) \S+ HTTP/[\d.]+"\s+(?P<code>[1-5]\d\d)\b'
+)
 _SITE = re.compile(r"(?:site|dist)-packages/(?P<lib>[A-Za-z_][\w]*)")
 _STDLIB = re.compile(r"/(?:lib|Lib)/python\d(?:\.\d+)?/(?P<mod>[A-Za-z_]\w*)")
 _CARETS = re.compile(r"^\s*[\^~\s]+$")
@@ -142,7 +150,9 @@ def parse(raw: str) -> ParsedQuery:
         if frame:
             source = ""
             j = i + 1
-            while j < len(lines) and lines[j].startswith((" ", "\t")) and not _FRAME.match(lines[j]):
+            while (
+                j < len(lines) and lines[j].startswith((" ", "\t")) and not _FRAME.match(lines[j])
+            ):
                 if not _CARETS.match(lines[j]) and not source:
                     source = lines[j].strip()
                 j += 1
@@ -160,15 +170,25 @@ def parse(raw: str) -> ParsedQuery:
         page = _HTTP_PAGE.match(line.strip())
         if page and not errors:
             http_status = int(page.group("code"))
-            errors.append(RaisedError(f"{page.group('code')} {page.group('reason')}", page.group("msg") or ""))
+            errors.append(
+                RaisedError(f"{page.group('code')} {page.group('reason')}", page.group("msg") or "")
+            )
             i += 1
             continue
         found = _inline_errors(line)
         if found:
             errors.extend(found)
+            before = line.strip().split(found[0].type, 1)[0].strip()
+            if before:  # "With Flask-SQLAlchemy query, I get RuntimeError: ..."
+                leftover.append(before)
             # A bare message's continuation lines (wrapped text) belong to it.
             j = i + 1
-            while j < len(lines) and lines[j].strip() and not _looks_structural(lines[j]) and not is_tb:
+            while (
+                j < len(lines)
+                and lines[j].strip()
+                and not _looks_structural(lines[j])
+                and not is_tb
+            ):
                 last = errors[-1]
                 errors[-1] = RaisedError(last.type, f"{last.message}\n{lines[j].strip()}")
                 j += 1
@@ -244,8 +264,10 @@ def _inline_errors(line: str) -> list[RaisedError]:
         return found
     stripped = line.strip()
     m = _EXC_LINE.match(stripped)
-    if m and (_EXC_SUFFIX.search(m.group("type")) or "." in m.group("type")) and (
-        m.group("msg") is not None or _EXC_SUFFIX.search(m.group("type"))
+    if (
+        m
+        and (_EXC_SUFFIX.search(m.group("type")) or "." in m.group("type"))
+        and (m.group("msg") is not None or _EXC_SUFFIX.search(m.group("type")))
     ):
         found.append(RaisedError(m.group("type"), (m.group("msg") or "").strip()))
         inner = _EXC_INLINE.match((m.group("msg") or "").strip())
@@ -259,4 +281,6 @@ def _inline_errors(line: str) -> list[RaisedError]:
 
 
 def _looks_structural(line: str) -> bool:
-    return bool(_FRAME.match(line) or _TB_HEAD.match(line) or _CHAIN.match(line) or _HTTP_LOG.search(line))
+    return bool(
+        _FRAME.match(line) or _TB_HEAD.match(line) or _CHAIN.match(line) or _HTTP_LOG.search(line)
+    )

@@ -65,9 +65,7 @@ def plain_entry(entry: Entry, width: int = 80, score: float | None = None) -> li
     return out
 
 
-def print_results(
-    results: Sequence[Result], out: TextIO, *, color: bool, width: int = 80
-) -> None:
+def print_results(results: Sequence[Result], out: TextIO, *, color: bool, width: int = 80) -> None:
     """The best result in full, then the next titles."""
     best, rest = results[0], results[1:]
     if color:
@@ -105,7 +103,11 @@ def print_entry(entry: Entry, out: TextIO, *, color: bool, width: int = 80) -> N
         _print_rich_header(console, entry, None)
         console.print(Markdown(entry.body, code_theme="monokai", hyperlinks=False))
     else:
-        out.write("\n".join(plain_entry(entry, width)[:-1] if entry.right_code else plain_entry(entry, width)))
+        out.write(
+            "\n".join(
+                plain_entry(entry, width)[:-1] if entry.right_code else plain_entry(entry, width)
+            )
+        )
         out.write("\n\n" + entry.body + "\n")
     out.write(f"\nFile: {entry.path}\n")
 
@@ -115,7 +117,9 @@ def _print_rich_header(console, entry: Entry, score: float | None) -> None:
     from rich.text import Text
 
     title = Text(entry.title, style="bold")
-    title.append(f"  [{entry.topic}" + (f", {score:.0%}]" if score is not None else "]"), style="dim")
+    title.append(
+        f"  [{entry.topic}" + (f", {score:.0%}]" if score is not None else "]"), style="dim"
+    )
     console.print(title)
     grid = Table.grid(padding=(0, 1))
     grid.add_column(style="bold cyan", no_wrap=True)
@@ -137,7 +141,9 @@ def _print_rich_entry(result: Result, out: TextIO, width: int) -> None:
     code = result.entry.right_code
     if code:
         console.print()
-        console.print(Syntax(code.rstrip("\n"), "python", theme="monokai", background_color="default"))
+        console.print(
+            Syntax(code.rstrip("\n"), "python", theme="monokai", background_color="default")
+        )
     if result.why:
         console.print(Text("Matched  " + "; ".join(result.why), style="dim"))
     console.print(Text(f"More     flaskref show {result.entry.id}", style="dim"))

@@ -160,7 +160,9 @@ def _expand(text: str) -> str:
     return text + (" " + " ".join(extra) if extra else "")
 
 
-def _template_score(entry: Entry, parsed: ParsedQuery, qwords: set[str]) -> tuple[float, str | None]:
+def _template_score(
+    entry: Entry, parsed: ParsedQuery, qwords: set[str]
+) -> tuple[float, str | None]:
     """How well the entry's error templates fit the pasted message, and which one fit."""
     best, best_t = 0.0, None
     primary = parsed.primary
