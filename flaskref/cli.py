@@ -64,7 +64,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
 def _query_parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="flaskref",
-        description="Offline Flask troubleshooting: paste a traceback or type a topic, get the fix.",
+        description="Offline Flask troubleshooting: paste a traceback or a topic, get the fix.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -158,7 +158,7 @@ def _lookup(args: list[str]) -> int:
             print('{"query": "", "results": []}')
         else:
             print(
-                "flaskref: nothing to look up: give a query, or pipe a traceback into `flaskref -`.",
+                "flaskref: nothing to look up: give a query, or pipe a traceback into `flaskref -`",
                 file=sys.stderr,
             )
         return EXIT_USAGE

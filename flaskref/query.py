@@ -214,9 +214,8 @@ def parse(raw: str) -> ParsedQuery:
 def _frame(m: re.Match[str], source: str) -> Frame:
     path = m.group("path").replace("\\", "/")
     lib = None
-    site = None
-    for site in _SITE.finditer(path):
-        pass
+    found = list(_SITE.finditer(path))
+    site = found[-1] if found else None  # the innermost site-packages, for nested venvs
     if site:
         lib = site.group("lib")
         if lib.endswith(".py"):
