@@ -7,17 +7,17 @@ This is the only module that imports Whoosh. The index stores everything the out
 from __future__ import annotations
 
 import functools
+import importlib
+import importlib.util
 import json
 import os
 import re
-import shutil
 import sys
-import tempfile
 import types
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from flaskref import kb, paths
 from flaskref.entry import Entry, Problem
@@ -27,35 +27,73 @@ SCHEMA_VERSION = 3
 _KEEP_OLD_INDEXES = 3
 
 
+# Modules Whoosh imports for one function our searches never call; see _lean_whoosh_import.
+_DEFERRED = {
+    "urllib.request": ("urlretrieve",),  # whoosh.compat re-exports it
+    "whoosh.lang.morph_en": ("variations",),  # only the Variations query uses it
+}
+
+
+def _deferred_module(name: str, attrs: tuple[str, ...]) -> types.ModuleType:
+    """A stand-in whose functions import the real module on their first call."""
+    stub = types.ModuleType(name)
+
+    def forwarder(attr: str):
+        def call(*args, **kwargs):
+            if sys.modules.get(name) is stub:
+                del sys.modules[name]
+            real = importlib.import_module(name)
+            return getattr(real, attr)(*args, **kwargs)
+
+        call.__name__ = attr
+        return call
+
+    for attr in attrs:
+        setattr(stub, attr, forwarder(attr))
+    return stub
+
+
+# Modules Whoosh imports whole but uses only inside functions we never or rarely call (hit
+# highlighting, key-term classification): loaded by the standard library's LazyLoader, so
+# they execute on first attribute access, and behave exactly as usual if anything uses them.
+_LAZY = ("whoosh.highlight", "whoosh.classify")
+
+
+def _install_lazy(name: str) -> None:
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.loader is None:
+        return
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+
+
 @contextmanager
 def _lean_whoosh_import() -> Iterator[None]:
-    """Keep two heavy, unused imports off the lookup path while Whoosh is imported.
+    """Keep heavy, unused imports off the lookup path while Whoosh is first imported.
 
     `whoosh.compat` re-exports `urllib.request.urlretrieve` (importing `urllib.request` pulls
-    in `http.client`, `email` and `ssl`, ~20 ms), and `whoosh.reading` uses the
+    in `http.client`, `email` and `ssl`, ~20 ms), `whoosh.query.terms` imports the English
+    morphology tables for its `Variations` query (~4 ms), and `whoosh.reading` uses the
     `cached_property` package, which imports `asyncio` (~18 ms) for a plain synchronous
-    property. While Whoosh's modules are first imported we put stand-ins in `sys.modules`: an
-    `urlretrieve` that imports the real module when called, and `functools.cached_property`,
-    which behaves the same for a synchronous method. The stand-ins are removed afterwards, so
-    any later `import urllib.request` or `import cached_property` gets the real modules.
-    Nothing is stubbed when the real module is already loaded (e.g. in the TUI).
+    property. While Whoosh is imported, `sys.modules` holds stand-ins: functions that import
+    the real module when called, and `functools.cached_property`, which behaves the same for
+    a synchronous method. The stand-ins are removed afterwards, so any later import of those
+    modules gets the real ones. Nothing is stubbed when the real module is already loaded.
     """
-    stubs: dict[str, types.ModuleType] = {}
-    if "urllib.request" not in sys.modules:
-        stub = types.ModuleType("urllib.request")
-
-        def urlretrieve(*args, **kwargs):  # pragma: no cover - Whoosh never calls it for us
-            sys.modules.pop("urllib.request", None)
-            import urllib.request
-
-            return urllib.request.urlretrieve(*args, **kwargs)
-
-        stub.urlretrieve = urlretrieve
-        stubs["urllib.request"] = stub
+    stubs = {
+        name: _deferred_module(name, attrs)
+        for name, attrs in _DEFERRED.items()
+        if name not in sys.modules
+    }
     if "cached_property" not in sys.modules and "asyncio" not in sys.modules:
         stub = types.ModuleType("cached_property")
         stub.cached_property = functools.cached_property
         stubs["cached_property"] = stub
+    for name in _LAZY:
+        if name not in sys.modules:
+            _install_lazy(name)
     sys.modules.update(stubs)
     try:
         yield
@@ -159,8 +197,7 @@ def analyze(text: str) -> list[str]:
     return [t.text for t in ANALYZER(text, mode="query")]
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     entry: Entry
     score: float
     matched: frozenset[str]
@@ -267,6 +304,9 @@ def open_index(dirs: list[Path] | None = None, *, rebuild: bool = False) -> Inde
 
 
 def _build_on_disk(base: Path, target: Path, loaded: kb.KB) -> Index:
+    import shutil
+    import tempfile
+
     base.mkdir(parents=True, exist_ok=True, mode=0o700)
     os.chmod(base, 0o700)
     tmp = Path(tempfile.mkdtemp(prefix="building-", dir=base))
@@ -274,7 +314,7 @@ def _build_on_disk(base: Path, target: Path, loaded: kb.KB) -> Index:
         ix = whoosh_index.create_in(str(tmp), make_schema())
         _fill(ix, loaded.entries)
         (tmp / "problems.json").write_text(
-            json.dumps([p.__dict__ for p in loaded.problems]), encoding="utf-8"
+            json.dumps([p._asdict() for p in loaded.problems]), encoding="utf-8"
         )
         if target.exists():
             shutil.rmtree(target, ignore_errors=True)
@@ -327,6 +367,8 @@ def _read_problems(target: Path) -> tuple[Problem, ...]:
 
 def _prune(base: Path, keep: Path) -> None:
     """Remove stale indexes, keeping a few recent ones (other KB folder sets may use them)."""
+    import shutil
+
     try:
         old = sorted(
             (p for p in base.glob("index-*") if p != keep),

@@ -9,7 +9,7 @@ regexes, no index: the ranking in `search.py` decides what the pieces are worth.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")
 # Line prefixes added by log formatters, docker compose, pytest and friends; applied repeatedly.
@@ -51,8 +51,7 @@ _STDLIB = re.compile(r"/(?:lib|Lib)/python\d(?:\.\d+)?/(?P<mod>[A-Za-z_]\w*)")
 _CARETS = re.compile(r"^\s*[\^~\s]+$")
 
 
-@dataclass(frozen=True)
-class Frame:
+class Frame(NamedTuple):
     path: str
     line: int
     function: str
@@ -62,8 +61,7 @@ class Frame:
     None for the user's own code."""
 
 
-@dataclass(frozen=True)
-class RaisedError:
+class RaisedError(NamedTuple):
     type: str
     """As written: `werkzeug.routing.exceptions.BuildError` or `BuildError`."""
     message: str
@@ -77,8 +75,7 @@ class RaisedError:
         return f"{self.type}: {self.message}" if self.message else self.type
 
 
-@dataclass(frozen=True)
-class ParsedQuery:
+class ParsedQuery(NamedTuple):
     raw: str
     text: str
     """The paste with colour codes and log prefixes removed."""
@@ -88,7 +85,7 @@ class ParsedQuery:
     words: str = ""
     """What is left once frames and exception lines are taken out: a question, a log line."""
     is_traceback: bool = False
-    evidence_text: tuple[str, ...] = field(default=())
+    evidence_text: tuple[str, ...] = ()
 
     @property
     def primary(self) -> RaisedError | None:

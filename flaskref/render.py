@@ -9,10 +9,12 @@ from __future__ import annotations
 import json
 import textwrap
 from collections.abc import Sequence
-from typing import TextIO
+from io import TextIOBase
 
 from flaskref.entry import Entry
 from flaskref.search import Result
+
+# `typing.TextIO` would cost an import of `typing` on every lookup; streams are TextIOBase.
 
 
 def to_json(query: str, results: Sequence[Result]) -> str:
@@ -65,7 +67,9 @@ def plain_entry(entry: Entry, width: int = 80, score: float | None = None) -> li
     return out
 
 
-def print_results(results: Sequence[Result], out: TextIO, *, color: bool, width: int = 80) -> None:
+def print_results(
+    results: Sequence[Result], out: TextIOBase, *, color: bool, width: int = 80
+) -> None:
     """The best result in full, then the next titles."""
     best, rest = results[0], results[1:]
     if color:
@@ -81,7 +85,7 @@ def print_results(results: Sequence[Result], out: TextIO, *, color: bool, width:
             out.write(f"  {n}. {r.entry.title}  [{r.entry.topic}, {r.score:.0%}] ({r.entry.id})\n")
 
 
-def print_nearest(query_summary: str, results: Sequence[Result], out: TextIO) -> None:
+def print_nearest(query_summary: str, results: Sequence[Result], out: TextIOBase) -> None:
     """What to say when nothing is confident: the nearest titles and what to try."""
     out.write(f"No confident answer for: {query_summary[:200]}\n")
     if results:
@@ -93,7 +97,7 @@ def print_nearest(query_summary: str, results: Sequence[Result], out: TextIO) ->
     )
 
 
-def print_entry(entry: Entry, out: TextIO, *, color: bool, width: int = 80) -> None:
+def print_entry(entry: Entry, out: TextIOBase, *, color: bool, width: int = 80) -> None:
     """`flaskref show ID`: the whole entry, its Markdown body included."""
     if color:
         from rich.console import Console
@@ -131,7 +135,7 @@ def _print_rich_header(console, entry: Entry, score: float | None) -> None:
     console.print(grid)
 
 
-def _print_rich_entry(result: Result, out: TextIO, width: int) -> None:
+def _print_rich_entry(result: Result, out: TextIOBase, width: int) -> None:
     from rich.console import Console
     from rich.syntax import Syntax
     from rich.text import Text

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from flaskref import messages
 from flaskref.entry import Entry, Problem
@@ -59,8 +59,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 _QWORD = re.compile(r"[A-Za-z0-9_]+")
 
 
-@dataclass(frozen=True)
-class Result:
+class Result(NamedTuple):
     entry: Entry
     score: float
     """Confidence in [0, 1]."""
