@@ -13,16 +13,20 @@ from typing import NamedTuple
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")
 # Line prefixes added by log formatters, docker compose, pytest and friends; applied repeatedly.
-_PREFIXES = [
-    re.compile(r"^[\w.\-]+\s+\|\s?"),  # docker compose: "web-1  | "
+# The first group starts a new log record: a message's continuation lines stop there.
+_RECORD_PREFIXES = [
     re.compile(
-        r"^\[?\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:\s?(?:[+-]\d\d:?\d\d|Z|UTC))?\]?:?\s*"
+        r"^\[?\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d+)?"
+        r"(?:\s?(?:[+-]\d\d:?\d\d|Z|UTC))?\]?:?\s*"
     ),
     re.compile(r"^\[\d+\]\s+"),  # gunicorn "[1234] "
     re.compile(r"^\[(?:ERROR|WARNING|WARN|INFO|DEBUG|CRITICAL)\]\s*"),
     re.compile(r"^(?:ERROR|WARNING|INFO|DEBUG|CRITICAL)/[\w\-]+\]\s*"),  # celery, after its date
     re.compile(r"^(?:ERROR|WARNING|INFO|DEBUG|CRITICAL)\s+in\s+[\w.]+:\s*"),  # flask app.logger
     re.compile(r"^(?:ERROR|WARNING|CRITICAL)(?::[\w.\-]+)+:\s*"),  # logging.basicConfig
+]
+_CARRIER_PREFIXES = [
+    re.compile(r"^[\w.\-]+\s+\|\s?"),  # docker compose: "web-1  | "
     re.compile(r"^E\s{1,6}(?=\S)"),  # pytest
 ]
 _FRAME = re.compile(r'^\s*File "(?P<path>[^"]+)", line (?P<line>\d+)(?:, in (?P<func>.+?))?\s*$')
@@ -46,7 +50,7 @@ _HTTP_PAGE = re.compile(
 _HTTP_LOG = re.compile(
     r'"(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) \S+ HTTP/[\d.]+"\s+(?P<code>[1-5]\d\d)\b'
 )
-_SITE = re.compile(r"(?:site|dist)-packages/(?P<lib>[A-Za-z_][\w]*)")
+_SITE = re.compile(r"(?:site|dist)-packages/+(?P<lib>[A-Za-z_][\w]*)")
 _STDLIB = re.compile(r"/(?:lib|Lib)/python\d(?:\.\d+)?/(?P<mod>[A-Za-z_]\w*)")
 _CARETS = re.compile(r"^\s*[\^~\s]+$")
 
@@ -116,24 +120,40 @@ class ParsedQuery(NamedTuple):
 
 def clean(text: str) -> str:
     """Strip colour codes and log prefixes, normalise line endings."""
+    return "\n".join(line for line, _ in _clean_lines(text)).strip("\n")
+
+
+def _clean_lines(text: str) -> list[tuple[str, bool]]:
+    """Each line without its prefixes, and whether it began a new log record."""
     text = _ANSI.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
     out = []
     for line in text.split("\n"):
         line = line.rstrip()
+        record = False
         for _ in range(4):
             before = line
-            for prefix in _PREFIXES:
+            for prefix in _CARRIER_PREFIXES:
                 line = prefix.sub("", line, count=1)
+            for prefix in _RECORD_PREFIXES:
+                stripped = prefix.sub("", line, count=1)
+                record = record or stripped != line
+                line = stripped
             if line == before:
                 break
-        out.append(line)
-    return "\n".join(out).strip("\n")
+        out.append((line, record))
+    while out and not out[0][0].strip():
+        out.pop(0)
+    while out and not out[-1][0].strip():
+        out.pop()
+    return out
 
 
 def parse(raw: str) -> ParsedQuery:
     """Parse whatever was pasted or typed."""
-    text = clean(raw)
-    lines = text.split("\n")
+    cleaned = _clean_lines(raw)
+    lines = [line for line, _ in cleaned]
+    starts = {i for i, (_, record) in enumerate(cleaned) if record}
+    text = "\n".join(lines)
     frames: list[Frame] = []
     errors: list[RaisedError] = []
     leftover: list[str] = []
@@ -156,7 +176,7 @@ def parse(raw: str) -> ParsedQuery:
             frames.append(_frame(frame, source))
             i = j
             if is_tb and j < len(lines) and not lines[j].startswith((" ", "\t")):
-                i = _exception_after_frames(lines, j, errors)
+                i = _exception_after_frames(lines, j, errors, starts)
             continue
         if _TB_HEAD.match(line) or _CHAIN.match(line) or not line.strip():
             i += 1
@@ -183,6 +203,7 @@ def parse(raw: str) -> ParsedQuery:
             while (
                 j < len(lines)
                 and lines[j].strip()
+                and j not in starts
                 and not _looks_structural(lines[j])
                 and not is_tb
             ):
@@ -209,7 +230,7 @@ def parse(raw: str) -> ParsedQuery:
 
 
 def _frame(m: re.Match[str], source: str) -> Frame:
-    path = m.group("path").replace("\\", "/")
+    path = m.group("path").replace("\\", "/")  # Windows paths, pasted or JSON-escaped
     lib = None
     found = list(_SITE.finditer(path))
     site = found[-1] if found else None  # the innermost site-packages, for nested venvs
@@ -222,7 +243,9 @@ def _frame(m: re.Match[str], source: str) -> Frame:
     return Frame(path, int(m.group("line")), (m.group("func") or "").strip(), source, lib)
 
 
-def _exception_after_frames(lines: list[str], j: int, errors: list[RaisedError]) -> int:
+def _exception_after_frames(
+    lines: list[str], j: int, errors: list[RaisedError], starts: set[int]
+) -> int:
     """Read the exception line after a traceback's frames, with its continuation lines."""
     m = _EXC_LINE.match(lines[j].strip())
     if not m:
@@ -231,7 +254,7 @@ def _exception_after_frames(lines: list[str], j: int, errors: list[RaisedError])
     k = j + 1
     while k < len(lines):
         ln = lines[k]
-        if _TB_HEAD.match(ln) or _CHAIN.match(ln) or _FRAME.match(ln):
+        if k in starts or _TB_HEAD.match(ln) or _CHAIN.match(ln) or _FRAME.match(ln):
             break
         if not ln.strip():
             # A blank line inside a message (Flask's context errors have one) continues it,

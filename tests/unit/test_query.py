@@ -149,3 +149,40 @@ def test_question_words_are_kept():
 
 def test_empty_and_whitespace():
     assert parse("").is_empty and parse(" \n\t ").is_empty
+
+
+GUNICORN = """[2024-05-01 10:00:00 +0000] [7] [ERROR] Exception in worker process
+Traceback (most recent call last):
+  File "/usr/local/lib/python3.11/site-packages/gunicorn/arbiter.py", line 609, in spawn_worker
+    worker.init_process()
+  File "/usr/local/lib/python3.11/site-packages/gunicorn/util.py", line 370, in import_app
+    raise AppImportError("Failed to find attribute %r in %r." % (name, module))
+gunicorn.errors.AppImportError: Failed to find attribute 'app' in 'run'.
+[2024-05-01 10:00:00 +0000] [7] [INFO] Worker exiting (pid: 7)"""
+
+
+def test_gunicorn_log_next_record_is_not_part_of_the_message():
+    parsed = parse(GUNICORN)
+    assert parsed.primary.type == "gunicorn.errors.AppImportError"
+    assert parsed.primary.message == "Failed to find attribute 'app' in 'run'."
+    assert parsed.libraries == ("gunicorn",)
+
+
+def test_flask_logger_prefix_then_traceback():
+    text = (
+        "ERROR:app:Exception on /login [POST]\nTraceback (most recent call last):\n"
+        '  File "/venv/lib/python3.12/site-packages/flask/app.py", line 1511, in wsgi_app\n'
+        "    response = self.full_dispatch_request()\nKeyError: 'username'\n"
+    )
+    parsed = parse(text)
+    assert parsed.primary.line == "KeyError: 'username'"
+    assert "Exception on /login" in parsed.words
+
+
+def test_windows_jinja_traceback_tail():
+    text = (
+        '  File "C:\\Users\\me\\venv\\Lib\\site-packages\\jinja2\\loaders.py", line 204, in get_source\n'
+        "    raise TemplateNotFound(template)\njinja2.exceptions.TemplateNotFound: index.html"
+    )
+    parsed = parse(text)
+    assert parsed.primary.name == "TemplateNotFound" and parsed.libraries == ("jinja2",)
