@@ -195,7 +195,7 @@ def _lookup(args: list[str]) -> int:
     if not confident:
         from flaskref.query import parse
 
-        render.print_nearest(parse(text).summary(), results, out)
+        render.print_nearest(parse(text).summary(), results, out, _width(out))
         return EXIT_NOT_FOUND
     render.print_results(results, out, color=_use_color(out), width=_width(out))
     return EXIT_FOUND

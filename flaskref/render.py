@@ -81,17 +81,30 @@ def print_results(
         out.write(f"More     flaskref show {best.entry.id}\n")
     if rest:
         out.write("\nAlso:\n")
-        for n, r in enumerate(rest, 2):
-            out.write(f"  {n}. {r.entry.title}  [{r.entry.topic}, {r.score:.0%}] ({r.entry.id})\n")
+        out.write(_listing(rest, width, start=2))
 
 
-def print_nearest(query_summary: str, results: Sequence[Result], out: TextIOBase) -> None:
+def _listing(results: Sequence[Result], width: int, start: int = 1) -> str:
+    """Numbered titles, each with its id, topic and score below, within `width` columns."""
+    lines = []
+    for n, r in enumerate(results, start):
+        lines.append(_fit(f"  {n}. {r.entry.title}", width))
+        lines.append(_fit(f"     {r.entry.id}  [{r.entry.topic}, {r.score:.0%}]", width))
+    return "\n".join(lines) + "\n"
+
+
+def _fit(line: str, width: int) -> str:
+    return line if len(line) <= width else line[: width - 1] + "\u2026"
+
+
+def print_nearest(
+    query_summary: str, results: Sequence[Result], out: TextIOBase, width: int = 80
+) -> None:
     """What to say when nothing is confident: the nearest titles and what to try."""
-    out.write(f"No confident answer for: {query_summary[:200]}\n")
+    out.write(_fit(f"No confident answer for: {query_summary}", width) + "\n")
     if results:
         out.write("Nearest entries:\n")
-        for r in results:
-            out.write(f"  - {r.entry.title}  [{r.entry.topic}, {r.score:.0%}] ({r.entry.id})\n")
+        out.write(_listing(results, width))
     out.write(
         "Try the final error line of the traceback, fewer words, or `flaskref topics` to browse.\n"
     )
