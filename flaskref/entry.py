@@ -222,7 +222,13 @@ def _build(
     lists: dict[str, tuple[str, ...]] = {}
     for name in LISTS:
         value = meta.get(name) or []
-        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        # Numbers are fine as text ("404", "2006"): YAML reads an unquoted 404 as an int.
+        if isinstance(value, list):
+            value = [
+                str(v) if isinstance(v, int | float) and not isinstance(v, bool) else v
+                for v in value
+            ]
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
             state.add(state.field_line(name), f"'{name}' must be a list of non-empty strings")
             value = []
         lists[name] = tuple(v.strip() for v in value)

@@ -107,3 +107,9 @@ def test_crlf_and_bom_are_accepted(write_entry):
     text = "\ufeff" + entry_text().replace("\n", "\r\n")
     entry, found = parse_file(write_entry(text=text))
     assert entry is not None and found == []
+
+
+def test_numbers_in_lists_are_read_as_text(write_entry):
+    text = entry_text().replace("tags: [sample]", "tags: [404, 2006, sample]")
+    entry, found = parse_file(write_entry(text=text))
+    assert found == [] and entry.tags == ("404", "2006", "sample")
