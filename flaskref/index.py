@@ -23,7 +23,7 @@ from flaskref import kb, paths
 from flaskref.entry import Entry, Problem
 
 #: Bump when the schema or the analyzer changes: it is part of the cache key.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 _KEEP_OLD_INDEXES = 3
 
 
@@ -139,32 +139,14 @@ class SplitFilter(Filter):
 
 #: Whoosh's stop words, less the ones that carry meaning in error messages ("not bound",
 #: "no secret key"), plus the filler of questions.
+# fmt: off
 STOP = (frozenset(STOP_WORDS) - {"not", "no"}) | {
-    "i",
-    "my",
-    "me",
-    "how",
-    "what",
-    "why",
-    "do",
-    "does",
-    "did",
-    "get",
-    "getting",
-    "got",
-    "please",
-    "help",
-    "pls",
-    "im",
-    "ive",
-    "am",
-    "but",
-    "so",
-    "there",
-    "here",
-    "has",
-    "was",
+    "i", "my", "me", "how", "what", "why", "do", "does", "did", "get", "getting", "got",
+    "please", "help", "pls", "im", "ive", "am", "but", "so", "there", "here", "has", "was",
+    # the filler of a described situation: "when running inside celery", "while trying to"
+    "inside", "running", "using", "trying", "while", "within", "happens", "keep", "keeps",
 }
+# fmt: on
 
 ANALYZER = (
     RegexTokenizer()
@@ -175,6 +157,18 @@ ANALYZER = (
 )
 
 TEXT_FIELDS = ("title", "errors", "exceptions", "tags", "symptom", "fix", "body")
+
+#: How much a term found in a field says the entry is about it: a word in the title or the
+#: error message is the entry's subject, a word somewhere in the body may be a side remark.
+FIELD_WEIGHT = {
+    "title": 1.0,
+    "errors": 1.0,
+    "tags": 1.0,
+    "exceptions": 0.9,
+    "symptom": 0.9,
+    "fix": 0.7,
+    "body": 0.35,
+}
 
 
 def make_schema() -> Schema:
@@ -200,7 +194,8 @@ def analyze(text: str) -> list[str]:
 class Hit(NamedTuple):
     entry: Entry
     score: float
-    matched: frozenset[str]
+    matched: dict[str, float]
+    """Each matched query term, with the weight of the best field it matched in."""
 
 
 class Index:
@@ -271,9 +266,10 @@ class Index:
         results = self._searcher.search(query, limit=limit, filter=filt, terms=True)
         hits = []
         for r in results:
-            matched = frozenset(
-                text.decode() if isinstance(text, bytes) else text for _, text in r.matched_terms()
-            )
+            matched: dict[str, float] = {}
+            for field, raw in r.matched_terms():
+                text = raw.decode() if isinstance(raw, bytes) else raw
+                matched[text] = max(matched.get(text, 0.0), FIELD_WEIGHT.get(field, 0.0))
             hits.append(Hit(Entry.from_dict(json.loads(r["data"])), r.score, matched))
         return hits
 

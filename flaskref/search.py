@@ -159,33 +159,49 @@ def _expand(text: str) -> str:
     return text + (" " + " ".join(extra) if extra else "")
 
 
+_QUOTED = re.compile(r"'[^'\n]*'|\"[^\"\n]*\"|\S*[/\\]\S*")
+
+
+def _message_words(parsed: ParsedQuery) -> set[str]:
+    """The words of the pasted message that a template must explain: quoted values (names,
+    paths) and file paths are left out, since placeholders stand for them."""
+    text = parsed.primary.line if parsed.primary else parsed.text
+    return {w.lower() for w in _QWORD.findall(_QUOTED.sub(" ", text))}
+
+
 def _template_score(
-    entry: Entry, parsed: ParsedQuery, qwords: set[str]
+    entry: Entry, parsed: ParsedQuery, qwords: set[str], mwords: set[str]
 ) -> tuple[float, str | None]:
-    """How well the entry's error templates fit the pasted message, and which one fit."""
+    """How well the entry's error templates fit the pasted message, and which one fit.
+
+    Two directions count: how much of the template the paste contains (`recall`), and how
+    much of the pasted message the template's own words explain (`explains`). A generic
+    template (`cannot import name {name}`) matches many messages through its placeholder,
+    but explains little of a long specific one, so the specific entry wins; a message cut
+    off or reworded between versions still scores through its words.
+    """
     best, best_t = 0.0, None
     primary = parsed.primary
     for template in entry.errors:
-        words = set(messages.literal_words(template))
-        if not words:
+        words = messages.literal_words(template)
+        unique = set(words)
+        if not unique:
             continue
-        coverage = len(words & qwords) / len(words)
-        if coverage < 0.6:
+        recall = len(unique & qwords) / len(unique)
+        if recall < 0.5:
             continue
-        # A longer template is more specific: among full matches it should win.
-        specificity = min(len(template), 200) / 2000
-        score = 0.0
-        if coverage == 1.0:
-            if primary and (messages.matches(template, primary.line)):
-                score = 1.0
+        explains = len(unique & mwords) / len(mwords) if mwords else 0.0
+        exact = 0.0
+        if recall == 1.0:
+            if primary and messages.matches(template, primary.line):
+                exact = 0.1
             elif any(messages.matches(template, e.line) for e in parsed.errors):
-                score = 0.9
+                exact = 0.08
             elif messages.matches(template, parsed.text):
-                score = 0.85
-        if not score and len(words) >= 4:
-            score = 0.75 * coverage**2  # cut off, reworded between versions
-        if score:
-            score += specificity
+                exact = 0.06
+        if not exact and (len(unique) < 4 or explains < 0.5):
+            continue  # a few shared words are not a match
+        score = 0.35 * recall + 0.65 * explains + exact
         if score > best:
             best, best_t = score, template
     return best, best_t
@@ -202,6 +218,7 @@ def _exception_fit(entry: Entry, parsed: ParsedQuery) -> bool:
 def _rank(index, parsed: ParsedQuery, limit: int, topic: str | None) -> list[Result]:
     search_terms, core = _weighted_terms(index, parsed)
     qwords = {w.lower() for w in _QWORD.findall(parsed.text)}
+    mwords = _message_words(parsed)
     n_docs = max(index.doc_count, 1)
     fuzzy: tuple[str, ...] = ()
     if not parsed.is_traceback and len(core) <= 8:
@@ -222,17 +239,17 @@ def _rank(index, parsed: ParsedQuery, limit: int, topic: str | None) -> list[Res
     results = []
     for entry in candidates.values():
         why: list[str] = []
-        t_score, template = _template_score(entry, parsed, qwords)
+        t_score, template = _template_score(entry, parsed, qwords, mwords)
         hit = by_id.get(entry.id)
-        matched = hit.matched if hit else frozenset()
-        coverage = sum(core[t] * idf[t] for t in core if t in matched) / core_total
+        matched = hit.matched if hit else {}
+        coverage = sum(core[t] * idf[t] * matched.get(t, 0.0) for t in core) / core_total
         bm25 = (hit.score / top_bm25) if hit else 0.0
         fits = _exception_fit(entry, parsed)
         if t_score:
-            score = 0.55 + 0.4 * min(t_score, 1.0) + 0.05 * fits
+            score = 0.5 + 0.35 * min(t_score / 1.1, 1.0) + 0.1 * bm25 + 0.05 * fits
             why.append(f"error message matches: {template}")
         else:
-            score = 0.55 * coverage + 0.25 * bm25 + 0.1 * fits
+            score = 0.7 * coverage + 0.15 * bm25 + 0.1 * fits
             if parsed.primary and entry.exceptions and not fits and parsed.is_traceback:
                 score *= 0.6  # a traceback of another exception is not this entry's
         if not t_score and not hit:

@@ -141,9 +141,9 @@ def test_index_rebuild_command(run_cli):
 
 
 def test_markup_in_query_is_printed_literally(run_cli):
-    proc = run_cli("[bold]nothing[/] [/user] here")
+    proc = run_cli("[bold]sourdough[/] [/user] baking")
     assert proc.returncode == 1
-    assert "[bold]nothing[/] [/user] here" in proc.stdout
+    assert "[bold]sourdough[/] [/user] baking" in proc.stdout
 
 
 def test_one_shot_path_never_imports_textual(tmp_path):
