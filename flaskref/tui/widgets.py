@@ -1,0 +1,167 @@
+"""The TUI's widgets: the paste-aware query box, the results list and the entry view.
+
+Nothing from an entry or a paste is ever parsed as Rich/Textual markup: list items are Rich
+`Text` objects, entry text goes through `Markdown` (which renders Markdown, not markup).
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Input, Markdown, OptionList
+from textual.widgets.option_list import Option
+
+from flaskref.entry import TOPICS, Entry
+from flaskref.query import parse
+from flaskref.search import Result
+
+
+class QueryBox(Input):
+    """An Input that keeps a whole multi-line paste.
+
+    Textual's Input keeps only the first line of a paste, which for a traceback is
+    "Traceback (most recent call last):". A multi-line paste is kept here and shown as its
+    final error line plus a line count; editing the box drops it.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._pasted: str | None = None
+        self._label = ""
+
+    def on_paste(self, event: events.Paste) -> None:
+        # Terminals send pasted line breaks as CR (tmux, many others), sometimes CRLF.
+        text = event.text.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
+        if "\n" not in text:
+            return  # one line: Input's own handling is right
+        event.prevent_default()
+        event.stop()
+        self.set_paste(text)
+
+    def set_paste(self, text: str) -> None:
+        """Search for a whole pasted text (also used for a query given on the command line)."""
+        lines = text.strip("\n").splitlines()
+        self._pasted = text
+        self._label = parse(text).summary() + (
+            f"  (+{len(lines) - 1} lines)" if len(lines) > 1 else ""
+        )
+        self.value = self._label
+        self.cursor_position = len(self.value)
+
+    @property
+    def query_text(self) -> str:
+        """What to search for: the whole paste while the box still shows it, else the value."""
+        if self._pasted is not None and self.value == self._label:
+            return self._pasted
+        return self.value
+
+
+class ResultList(OptionList):
+    """Search results, best first: title, topic and confidence."""
+
+    def show(self, results: list[Result]) -> None:
+        self.clear_options()
+        for r in results:
+            prompt = Text(r.entry.title, style="bold" if r.confident else "")
+            prompt.append(f"\n{r.entry.topic} · {r.score:.0%}", style="dim")
+            self.add_option(Option(prompt, id=r.entry.id))
+        if results:
+            self.highlighted = 0
+
+    def show_entries(self, entries: list[Entry]) -> None:
+        """A plain listing (a topic's entries), in the same shape as results."""
+        self.clear_options()
+        for e in entries:
+            prompt = Text(e.title, style="bold")
+            prompt.append(f"\n{e.topic}", style="dim")
+            self.add_option(Option(prompt, id=e.id))
+        if entries:
+            self.highlighted = 0
+
+
+def problem_markdown(entry: Entry, why: tuple[str, ...] = ()) -> str:
+    """The left pane: what the user sees (symptom, the exact messages) and why it matched."""
+    parts = [
+        f"# {_md_text(entry.title)}",
+        f"*{TOPICS.get(entry.topic, entry.topic)}*",
+        "",
+        "## Symptom",
+        "",
+        entry.symptom,
+    ]
+    if entry.errors:
+        parts += ["", "## Error", ""]
+        for err in entry.errors:
+            parts += ["```text", err, "```"]
+    if entry.versions:
+        parts += ["", "Applies to: " + ", ".join(f"`{d}{s}`" for d, s in entry.versions)]
+    if why:
+        parts += ["", "## Why it matched", ""] + [f"- {_md_text(w)}" for w in why]
+    return "\n".join(parts)
+
+
+def solution_markdown(entry: Entry, titles: dict[str, str]) -> str:
+    """The right pane: the one-line fix, then the entry body with its code."""
+    parts = ["## Fix", "", f"**{entry.fix}**", "", _body_without_scripts(entry)]
+    links = [f"- [{_md_text(titles[i])}](entry:{i})" for i in entry.see_also if i in titles]
+    if links:
+        parts += ["", "## See also", ""] + links
+    return "\n".join(parts)
+
+
+def _body_without_scripts(entry: Entry) -> str:
+    """The body minus the test-only reproduce/fixed scripts, which readers need not see."""
+    lines = entry.body.split("\n")
+    drop: set[int] = set()
+    for block in entry.blocks:
+        if block.label in ("reproduce", "fixed"):
+            # block.line is the fence's file line; find the fence in the body by its text
+            start = next(
+                (
+                    i
+                    for i, ln in enumerate(lines)
+                    if ln.startswith("```") and block.label in ln and i not in drop
+                ),
+                None,
+            )
+            if start is None:
+                continue
+            end = start + 1
+            while end < len(lines) and not lines[end].startswith("```"):
+                end += 1
+            drop.update(range(start, end + 1))
+    return "\n".join(ln for i, ln in enumerate(lines) if i not in drop).rstrip()
+
+
+def _md_text(text: str) -> str:
+    """Text for a Markdown heading or list item, with Markdown's own specials escaped."""
+    for ch in "\\`*_[]<>#":
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
+class EntryView(Horizontal):
+    """The selected entry side by side: the problem on the left, the fix and code on the right.
+
+    The app adds the `narrow` class to the screen below 100 columns; the stylesheet then
+    stacks the two panes.
+    """
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="problem-pane"):
+            yield Markdown(id="problem", open_links=False)
+        with VerticalScroll(id="solution-pane"):
+            yield Markdown(id="solution", open_links=False)
+
+    async def show(self, entry: Entry, why: tuple[str, ...], titles: dict[str, str]) -> None:
+        await self.query_one("#problem", Markdown).update(problem_markdown(entry, why))
+        await self.query_one("#solution", Markdown).update(solution_markdown(entry, titles))
+        for pane in self.query(VerticalScroll):
+            pane.scroll_home(animate=False)
+
+    async def show_message(self, left: str, right: str = "") -> None:
+        """An empty or no-result state, as Markdown the caller has already made safe."""
+        await self.query_one("#problem", Markdown).update(left)
+        await self.query_one("#solution", Markdown).update(right)
