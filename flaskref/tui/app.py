@@ -1,7 +1,10 @@
 """The Textual app: wiring of the query box, results and entry view to the search API.
 
 Searches run in an exclusive worker (a newer keystroke cancels the older search), on a
-thread, against an `Engine` opened once, off the UI thread, when the app starts.
+thread, against an `Engine` opened once, off the UI thread, when the app starts. The results
+list is updated as soon as a search returns; the entry view, whose Markdown costs far more to
+render than a search, follows in its own exclusive worker after a short pause, so that typing
+never waits for it.
 """
 
 from __future__ import annotations
@@ -12,10 +15,10 @@ import shlex
 import subprocess
 from pathlib import Path
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.markup import escape
 from textual.widgets import Footer, Header, Input, Markdown, OptionList
 
@@ -23,12 +26,16 @@ from flaskref.entry import Entry
 from flaskref.search import Engine, Result
 from flaskref.tui.commands import EntryCommands
 from flaskref.tui.screens import HelpScreen, TopicScreen
-from flaskref.tui.widgets import EntryView, QueryBox, ResultList
+from flaskref.tui.widgets import EntryView, QueryBox, ResultList, WhyPanel
 
 NARROW = 100
 """Below this many columns the two entry panes stack vertically."""
+SEARCH_DELAY = 0.03
+"""Seconds a keystroke waits before searching; a newer keystroke cancels it meanwhile."""
+PREVIEW_DELAY = 0.12
+"""Seconds the entry view waits before rendering a typed query's best result."""
 
-#: Benchmarks only (benchmarks/tui.py): exit once the first results are painted.
+#: Benchmarks only (benchmarks/tui.py): exit as soon as the first results and entry are painted.
 EXIT_AFTER_PAINT = "FLASKREF_TUI_EXIT_AFTER_PAINT"
 
 WELCOME = """\
@@ -39,6 +46,10 @@ traceback into the box above.
 
 Press **F2** to browse the knowledge base by topic, **F1** for all keys.
 """
+NO_MATCH = (
+    "# No match\n\nNothing in the knowledge base fits this. Try the final error line of the "
+    "traceback, fewer words, or **F2** to browse by topic."
+)
 
 
 class FlaskrefApp(App[None]):
@@ -49,13 +60,15 @@ class FlaskrefApp(App[None]):
     SUB_TITLE = "offline Flask troubleshooting"
     AUTO_FOCUS = "#query"
     COMMANDS = App.COMMANDS | {EntryCommands}
+    # F-keys: the query box (an Input) owns enter and most ctrl+letter keys.
     BINDINGS = [
-        Binding("f1", "help", "Help", tooltip="Every key, explained"),
-        Binding("f2", "topics", "Topics", tooltip="Browse the KB by topic"),
-        Binding("f3", "copy_fix", "Copy fix", tooltip="Copy the one-line fix"),
-        Binding("f4", "copy_code", "Copy code", tooltip="Copy the entry's code"),
-        Binding("f5", "edit", "Edit", tooltip="Open the entry in $EDITOR"),
-        Binding("escape", "back", "Back", show=False),
+        Binding("f1", "help", "Help", tooltip="Every key, explained", id="help"),
+        Binding("f2", "topics", "Topics", tooltip="Browse the KB by topic", id="topics"),
+        Binding("f3", "copy_fix", "Copy fix", tooltip="Copy the one-line fix", id="copy-fix"),
+        Binding("f4", "copy_code", "Copy code", tooltip="Copy the right code", id="copy-code"),
+        Binding("f5", "edit", "Edit", tooltip="Open the entry in $EDITOR", id="edit"),
+        Binding("f6", "toggle_dark", "Light/dark", show=False, id="theme"),
+        Binding("escape", "back", "Back", show=False, id="back"),
     ]
 
     def __init__(self, query: str = "", kb_dirs: list[Path] | None = None) -> None:
@@ -63,8 +76,11 @@ class FlaskrefApp(App[None]):
         self._initial_query = query
         self._kb_dirs = kb_dirs
         self.engine: Engine | None = None
+        """The opened KB; None until the worker started at mount has opened it."""
         self.current: Entry | None = None
         """The entry on screen; None while nothing is shown (copy and edit are disabled)."""
+        self.painted_query: str | None = None
+        """The query whose results were last painted (the benchmark waits on it)."""
         self._results: dict[str, Result] = {}
         self._history: list[str] = []
 
@@ -74,22 +90,27 @@ class FlaskrefApp(App[None]):
             placeholder="Type a topic or paste a traceback…", id="query", select_on_focus=False
         )
         with Horizontal(id="body"):
-            yield ResultList(id="results")
+            with Vertical(id="side"):
+                yield ResultList(id="results")
+                yield WhyPanel(id="why")
             yield EntryView(id="entry")
         yield Footer()
 
     async def on_mount(self) -> None:
+        self.query_one(ResultList).border_title = "Results"
         await self.query_one(EntryView).show_message("Opening the knowledge base…")
         self.open_engine()
 
     @work(thread=True, group="engine")
-    def open_engine(self) -> None:
+    def open_engine(self, reopen: str | None = None) -> None:
         """Open (or build) the index off the UI thread, so the first paint is not delayed."""
         engine = Engine(self._kb_dirs)
-        self.call_from_thread(self._engine_ready, engine)
+        self.call_from_thread(self._engine_ready, engine, reopen)
 
-    async def _engine_ready(self, engine: Engine) -> None:
-        self.engine = engine
+    async def _engine_ready(self, engine: Engine, reopen: str | None) -> None:
+        old, self.engine = self.engine, engine
+        if old is not None:
+            old.close()
         if engine.problems:
             listed = "\n".join(escape(str(p)) for p in engine.problems[:5])
             more = f"\n(+{len(engine.problems) - 5} more)" if len(engine.problems) > 5 else ""
@@ -97,7 +118,10 @@ class FlaskrefApp(App[None]):
                 f"Skipped or broken KB files:\n{listed}{more}", severity="warning", timeout=10
             )
         box = self.query_one(QueryBox)
-        if self._initial_query:
+        if reopen:
+            self.current = None  # the file may have changed: render it again
+            await self.open_entry(reopen, push=False)
+        elif self._initial_query:
             box.set_paste(self._initial_query)  # fires Input.Changed, which searches
         elif box.value:
             self.run_search(box.query_text)
@@ -110,53 +134,72 @@ class FlaskrefApp(App[None]):
     def _query_changed(self) -> None:
         self.run_search(self.query_one(QueryBox).query_text)
 
+    @on(Input.Submitted, "#query")
+    def _query_submitted(self) -> None:
+        self.query_one(ResultList).focus()
+
     @work(exclusive=True, group="search")
     async def run_search(self, text: str) -> None:
-        await asyncio.sleep(0.03)  # a newer keystroke cancels this one here
+        await asyncio.sleep(SEARCH_DELAY)  # a newer keystroke cancels this one here
         if self.engine is None:
             return  # _engine_ready searches again
-        if not text.strip():
-            self.query_one(ResultList).clear_options()
-            await self.query_one(EntryView).show_message(WELCOME)
-            return
-        results = await asyncio.to_thread(self.engine.search, text, 20)
+        results = await asyncio.to_thread(self.engine.search, text, 20) if text.strip() else []
         if self.query_one(QueryBox).query_text != text:
             return  # the box moved on while we searched
-        await self.show_results(results)
+        self.show_results(text, results)
 
-    async def show_results(self, results: list[Result]) -> None:
+    def show_results(self, text: str, results: list[Result]) -> None:
+        """Fill the results list now; render the entry view after a pause (see module doc)."""
         self._results = {r.entry.id: r for r in results}
         self.query_one(ResultList).show(results)
-        view = self.query_one(EntryView)
-        if not results:
-            self.current = None
-            await view.show_message(
-                "# No match\n\nNothing in the knowledge base fits this. Try the final error "
-                "line of the traceback, fewer words, or **F2** to browse by topic."
-            )
-        elif not results[0].confident:
-            self.current = None
-            nearest = "\n".join(f"- {r.entry.title} ({r.score:.0%})" for r in results[:5])
-            await view.show_message(
-                "# No confident answer\n\nThe nearest entries are listed on the left; "
-                "none clearly explains this.\n\n" + _escape_md(nearest)
+        top = results[0] if results else None
+        self.query_one(WhyPanel).show(top)
+        # A paste or a command-line query is shown at once; typing waits for a pause.
+        delay = 0.0 if "\n" in text or self.painted_query is None else PREVIEW_DELAY
+        if not text.strip():
+            self.preview(None, WELCOME, delay)
+        elif top is None:
+            self.preview(None, NO_MATCH, delay)
+        elif not top.confident:
+            nearest = "\n".join(f"- {_escape_md(r.entry.title)} ({r.score:.0%})" for r in results[:5])
+            self.preview(
+                None,
+                "# No confident answer\n\nThe nearest entries are listed on the left; none "
+                "clearly explains this. Move down into the list to read one, try the final "
+                "error line alone, or browse with **F2**.\n\n" + nearest,
+                delay,
             )
         else:
-            await self.open_entry(results[0].entry.id, push=False)
-        self.refresh_bindings()
-        if os.environ.get(EXIT_AFTER_PAINT) and results:
+            self.preview(top.entry.id, "", delay)
+        self.call_after_refresh(setattr, self, "painted_query", text)
+
+    @work(exclusive=True, group="preview")
+    async def preview(self, entry_id: str | None, message: str, delay: float) -> None:
+        """Show an entry (or a message) unless a newer preview comes within `delay`."""
+        await asyncio.sleep(delay)
+        if entry_id is None:
+            self.current = None
+            await asyncio.shield(self.query_one(EntryView).show_message(message))
+            self.refresh_bindings()
+        else:
+            await asyncio.shield(self.open_entry(entry_id, push=False))
+        if os.environ.get(EXIT_AFTER_PAINT):
             self.call_after_refresh(self.exit)
 
     @on(OptionList.OptionHighlighted, "#results")
-    async def _result_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        if event.option.id and (self.current is None or event.option.id != self.current.id):
-            await self.open_entry(event.option.id, push=False)
+    def _result_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        entry_id = event.option.id
+        self.query_one(WhyPanel).show(self._results.get(entry_id))
+        if entry_id and (self.current is None or entry_id != self.current.id):
+            self.preview(entry_id, "", 0.05)
 
     @on(OptionList.OptionSelected, "#results")
-    def _result_selected(self) -> None:
+    async def _result_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id and (self.current is None or event.option.id != self.current.id):
+            await self.open_entry(event.option.id, push=False)
         self.query_one("#solution-pane").focus()
 
-    def on_key(self, event) -> None:
+    def on_key(self, event: events.Key) -> None:
         if event.key == "down" and self.focused is self.query_one(QueryBox):
             self.query_one(ResultList).focus()
             event.stop()
@@ -169,13 +212,14 @@ class FlaskrefApp(App[None]):
             return
         entry = self.engine.entry(entry_id)
         if entry is None:
+            self.notify(f"No entry {entry_id!r} in the knowledge base", severity="warning",
+                        markup=False)
             return
         if push and self.current is not None and self.current.id != entry_id:
             self._history.append(self.current.id)
         self.current = entry
-        why = self._results[entry_id].why if entry_id in self._results else ()
         titles = {e.id: e.title for e in self.engine.entries()}
-        await self.query_one(EntryView).show(entry, why, titles)
+        await self.query_one(EntryView).show(entry, titles)
         self.refresh_bindings()
 
     @on(Markdown.LinkClicked)
@@ -189,23 +233,28 @@ class FlaskrefApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("copy_fix", "copy_code", "edit") and self.current is None:
             return None  # shown greyed out in the footer
-        if action == "copy_code" and self.current is not None and not self._code(self.current):
+        if action == "copy_code" and self.current is not None and not self.current.right_code:
             return None
         return True
 
     def action_help(self) -> None:
-        self.push_screen(HelpScreen())
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
 
     def action_topics(self) -> None:
-        if self.engine is None:
+        if self.engine is None or isinstance(self.screen, TopicScreen):
             return
 
         async def chosen(entry_id: str | None) -> None:
-            if entry_id:
-                self._results = {}
+            if entry_id and self.engine is not None:
                 await self.open_entry(entry_id)
-                entries = [e for e in self.engine.entries() if e.topic == self.current.topic]
-                self.query_one(ResultList).show_entries(entries)
+                topic = self.current.topic
+                self._results = {}
+                self.query_one(ResultList).show_entries(
+                    [e for e in self.engine.entries() if e.topic == topic]
+                )
+                self.query_one(WhyPanel).show(None)
+                self.query_one(ResultList).border_title = f"Topic: {topic}"
 
         self.push_screen(TopicScreen(self.engine.entries()), chosen)
 
@@ -215,23 +264,20 @@ class FlaskrefApp(App[None]):
             self.notify("Fix copied")
 
     def action_copy_code(self) -> None:
-        if self.current and self._code(self.current):
-            self.copy_to_clipboard(self._code(self.current))
+        if self.current and self.current.right_code:
+            self.copy_to_clipboard(self.current.right_code)
             self.notify("Code copied")
-
-    @staticmethod
-    def _code(entry: Entry) -> str:
-        return entry.right_code or ""
 
     def action_edit(self) -> None:
         if self.current is None:
             return
         editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
         if not editor:
-            self.notify("Set $EDITOR to open entries", severity="warning")
+            self.notify("Set $EDITOR to open entries in your editor", severity="warning")
             return
         with self.suspend():
             subprocess.call([*shlex.split(editor), self.current.path])
+        self.open_engine(reopen=self.current.id)  # the KB changed: reindex, show it again
 
     async def action_back(self) -> None:
         if self._history:
@@ -243,9 +289,12 @@ class FlaskrefApp(App[None]):
         yield from super().get_system_commands(screen)
         yield SystemCommand("Browse topics", "The KB by topic, with counts", self.action_topics)
         yield SystemCommand("Copy fix", "Copy the shown entry's fix", self.action_copy_fix)
+        yield SystemCommand("Copy code", "Copy the shown entry's code", self.action_copy_code)
+        yield SystemCommand("Edit entry", "Open the entry in $EDITOR", self.action_edit)
+        yield SystemCommand("Light/dark", "Toggle the light and dark themes", self.action_toggle_dark)
         yield SystemCommand("Help", "Keys and how to search", self.action_help)
 
-    def on_resize(self, event) -> None:
+    def on_resize(self, event: events.Resize) -> None:
         self.screen.set_class(event.size.width < NARROW, "narrow")
 
     async def on_unmount(self) -> None:
@@ -254,7 +303,7 @@ class FlaskrefApp(App[None]):
 
 
 def _escape_md(text: str) -> str:
-    for ch in "\\`*_[]<>":
+    for ch in "\\`*_[]<>#":
         text = text.replace(ch, "\\" + ch)
     return text
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Input, Markdown, OptionList
+from textual.widgets import Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from flaskref.entry import TOPICS, Entry
@@ -61,14 +62,16 @@ class QueryBox(Input):
 class ResultList(OptionList):
     """Search results, best first: title, topic and confidence."""
 
+    BINDINGS = [Binding("up", "up_or_leave", "Previous result / back to the query", show=False)]
+
     def show(self, results: list[Result]) -> None:
+        """List results; only a confident best result is pre-selected (and so shown)."""
         self.clear_options()
         for r in results:
             prompt = Text(r.entry.title, style="bold" if r.confident else "")
             prompt.append(f"\n{r.entry.topic} · {r.score:.0%}", style="dim")
             self.add_option(Option(prompt, id=r.entry.id))
-        if results:
-            self.highlighted = 0
+        self.highlighted = 0 if results and results[0].confident else None
 
     def show_entries(self, entries: list[Entry]) -> None:
         """A plain listing (a topic's entries), in the same shape as results."""
@@ -80,9 +83,32 @@ class ResultList(OptionList):
         if entries:
             self.highlighted = 0
 
+    def action_up_or_leave(self) -> None:
+        """Up from the first result goes back to the query box, as down came from it."""
+        if not self.highlighted:
+            self.screen.query_one("#query").focus()
+        else:
+            self.action_cursor_up()
 
-def problem_markdown(entry: Entry, why: tuple[str, ...] = ()) -> str:
-    """The left pane: what the user sees (symptom, the exact messages) and why it matched."""
+
+class WhyPanel(Static):
+    """Why the highlighted result matched (the search's own reasons), under the results."""
+
+    def show(self, result: Result | None) -> None:
+        if result is None:
+            self.update("")
+            return
+        text = Text("Why: ", style="bold")
+        text.append(result.entry.title, style="italic")  # Text: never parsed as markup
+        for reason in result.why:
+            text.append(f"\n• {reason}")
+        if not result.confident:
+            text.append("\nLow confidence: this may not be your problem.", style="dim")
+        self.update(text)
+
+
+def problem_markdown(entry: Entry) -> str:
+    """The left pane: what the user sees (the symptom, the exact messages)."""
     parts = [
         f"# {_md_text(entry.title)}",
         f"*{TOPICS.get(entry.topic, entry.topic)}*",
@@ -93,12 +119,10 @@ def problem_markdown(entry: Entry, why: tuple[str, ...] = ()) -> str:
     ]
     if entry.errors:
         parts += ["", "## Error", ""]
-        for err in entry.errors:
-            parts += ["```text", err, "```"]
+        for err in entry.errors:  # quoted, not fenced: a long message must wrap
+            parts += [f"> {_md_text(err)}", ""]
     if entry.versions:
         parts += ["", "Applies to: " + ", ".join(f"`{d}{s}`" for d, s in entry.versions)]
-    if why:
-        parts += ["", "## Why it matched", ""] + [f"- {_md_text(w)}" for w in why]
     return "\n".join(parts)
 
 
@@ -150,18 +174,30 @@ class EntryView(Horizontal):
     """
 
     def compose(self) -> ComposeResult:
+        self._shown: dict[str, str] = {}
         with VerticalScroll(id="problem-pane"):
             yield Markdown(id="problem", open_links=False)
         with VerticalScroll(id="solution-pane"):
             yield Markdown(id="solution", open_links=False)
 
-    async def show(self, entry: Entry, why: tuple[str, ...], titles: dict[str, str]) -> None:
-        await self.query_one("#problem", Markdown).update(problem_markdown(entry, why))
-        await self.query_one("#solution", Markdown).update(solution_markdown(entry, titles))
-        for pane in self.query(VerticalScroll):
-            pane.scroll_home(animate=False)
+    async def show(self, entry: Entry, titles: dict[str, str]) -> None:
+        """Show an entry; panes whose text has not changed are not rendered again."""
+        changed = await self._set("problem", problem_markdown(entry))
+        changed |= await self._set("solution", solution_markdown(entry, titles))
+        if changed:
+            for pane in self.query(VerticalScroll):
+                pane.scroll_home(animate=False)
 
     async def show_message(self, left: str, right: str = "") -> None:
         """An empty or no-result state, as Markdown the caller has already made safe."""
-        await self.query_one("#problem", Markdown).update(left)
-        await self.query_one("#solution", Markdown).update(right)
+        await self._set("problem", left)
+        await self._set("solution", right)
+
+    async def _set(self, pane: str, markdown: str) -> bool:
+        # Rendering Markdown (code highlighting included) is the costly part of a keystroke:
+        # skip it when the text is what is already shown.
+        if self._shown.get(pane) == markdown:
+            return False
+        self._shown[pane] = markdown
+        await self.query_one(f"#{pane}", Markdown).update(markdown)
+        return True
