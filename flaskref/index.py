@@ -206,20 +206,25 @@ class Index:
         self.problems = problems
         self.location = location
         self._entries: list[Entry] | None = None
+        self._by_doc: dict[int, Entry] = {}
         self._searcher = ix.searcher()
 
     def close(self) -> None:
         self._searcher.close()
 
     def entries(self) -> list[Entry]:
-        """Every indexed entry, rebuilt from the stored JSON."""
+        """Every indexed entry, rebuilt from the stored JSON once per opened index."""
         if self._entries is None:
-            self._entries = [
-                Entry.from_dict(json.loads(doc["data"]))
-                for doc in self._searcher.all_stored_fields()
-            ]
-            self._entries.sort(key=lambda e: (e.topic, e.title.lower()))
+            self._load()
         return self._entries
+
+    def _load(self) -> None:
+        # Each stored record is decompressed and decoded once; hits map to these by number.
+        self._by_doc = {
+            docnum: Entry.from_dict(json.loads(fields["data"]))
+            for docnum, fields in self._searcher.reader().iter_docs()
+        }
+        self._entries = sorted(self._by_doc.values(), key=lambda e: (e.topic, e.title.lower()))
 
     def doc_frequency(self, term: str) -> int:
         """In how many entries a term occurs in any field (for weighting query words)."""
@@ -262,7 +267,8 @@ class Index:
             return []
         query = Or(clauses)
         filt = Term("topic", topic) if topic else None
-        self._searcher = self._searcher.refresh()
+        if self._entries is None:
+            self._load()
         results = self._searcher.search(query, limit=limit, filter=filt, terms=True)
         hits = []
         for r in results:
@@ -270,7 +276,7 @@ class Index:
             for field, raw in r.matched_terms():
                 text = raw.decode() if isinstance(raw, bytes) else raw
                 matched[text] = max(matched.get(text, 0.0), FIELD_WEIGHT.get(field, 0.0))
-            hits.append(Hit(Entry.from_dict(json.loads(r["data"])), r.score, matched))
+            hits.append(Hit(self._by_doc[r.docnum], r.score, matched))
         return hits
 
 
