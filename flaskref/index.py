@@ -23,7 +23,7 @@ from flaskref import kb, paths
 from flaskref.entry import Entry, Problem
 
 #: Bump when the schema or the analyzer changes: it is part of the cache key.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 _KEEP_OLD_INDEXES = 3
 
 
@@ -152,7 +152,7 @@ ANALYZER = (
     RegexTokenizer()
     | SplitFilter()
     | LowercaseFilter()
-    | StopFilter(stoplist=STOP, minsize=2)
+    | StopFilter(stoplist=STOP, minsize=1)
     | StemFilter()
 )
 

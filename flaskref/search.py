@@ -199,12 +199,20 @@ def _template_score(
                 exact = 0.08
             elif messages.matches(template, parsed.text):
                 exact = 0.06
-        if not exact and (len(unique) < 4 or explains < 0.5):
-            continue  # a few shared words are not a match
+        if not exact and (
+            len(unique) < 4 or explains < 0.5 or not _names_present(template, qwords)
+        ):
+            continue  # a few shared words, or another module's name, are not a match
         score = 0.35 * recall + 0.65 * explains + exact
         if score > best:
             best, best_t = score, template
     return best, best_t
+
+
+def _names_present(template: str, qwords: set[str]) -> bool:
+    """Whether the names a template quotes literally ('werkzeug.contrib') are in the paste."""
+    quoted = [q for q in _QUOTED.findall(template) if "{" not in q and q[:1] in "'\""]
+    return all(w.lower() in qwords for q in quoted for w in _QWORD.findall(q))
 
 
 def _exception_fit(entry: Entry, parsed: ParsedQuery) -> bool:
