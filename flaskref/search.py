@@ -215,6 +215,16 @@ def _names_present(template: str, qwords: set[str]) -> bool:
     return all(w.lower() in qwords for q in quoted for w in _QWORD.findall(q))
 
 
+_GENERIC_TYPES = frozenset({"error", "exception"})
+
+
+def _names_an_exception(parsed: ParsedQuery) -> bool:
+    """Whether the paste names a specific exception class (not click's bare "Error:", not
+    an HTTP status page such as "405 Method Not Allowed")."""
+    primary = parsed.primary
+    return bool(primary) and " " not in primary.type and primary.name.lower() not in _GENERIC_TYPES
+
+
 def _exception_fit(entry: Entry, parsed: ParsedQuery) -> bool:
     primary = parsed.primary
     if not primary or not entry.exceptions:
@@ -253,13 +263,21 @@ def _rank(index, parsed: ParsedQuery, limit: int, topic: str | None) -> list[Res
         coverage = sum(core[t] * idf[t] * matched.get(t, 0.0) for t in core) / core_total
         bm25 = (hit.score / top_bm25) if hit else 0.0
         fits = _exception_fit(entry, parsed)
+        # A pasted AttributeError that happens to read like Jinja's "'x' has no attribute 'y'"
+        # is not a Jinja error: a named exception class the entry does not list overrules
+        # a coincidence of wording.
+        contradicts = bool(entry.exceptions) and not fits and _names_an_exception(parsed)
+        if contradicts:
+            t_score = 0.0
         if t_score:
             score = 0.5 + 0.35 * min(t_score / 1.1, 1.0) + 0.1 * bm25 + 0.05 * fits
             why.append(f"error message matches: {template}")
         else:
             score = 0.7 * coverage + 0.15 * bm25 + 0.1 * fits
-            if parsed.primary and entry.exceptions and not fits and parsed.is_traceback:
-                score *= 0.6  # a traceback of another exception is not this entry's
+            if contradicts:
+                score *= 0.6  # an error of another exception class is not this entry's
+            elif _names_an_exception(parsed):
+                score *= 0.8  # words alone, while the pasted message itself went unexplained
         if not t_score and not hit:
             continue
         if fits:
