@@ -15,7 +15,7 @@ import shlex
 import subprocess
 from pathlib import Path
 
-from textual import events, on, work
+from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -26,30 +26,31 @@ from flaskref.entry import Entry
 from flaskref.search import Engine, Result
 from flaskref.tui.commands import EntryCommands
 from flaskref.tui.screens import HelpScreen, TopicScreen
-from flaskref.tui.widgets import EntryView, QueryBox, ResultList, WhyPanel
+from flaskref.tui.widgets import (
+    NO_MATCH,
+    WELCOME,
+    EntryView,
+    QueryBox,
+    ResultList,
+    WhyPanel,
+    nearest_markdown,
+    topics_markdown,
+)
 
 NARROW = 100
+RESULTS = 20
+"""How many results a search lists."""
 """Below this many columns the two entry panes stack vertically."""
-SEARCH_DELAY = 0.03
-"""Seconds a keystroke waits before searching; a newer keystroke cancels it meanwhile."""
+SEARCH_DELAY = 0.015
+"""Seconds a keystroke waits before searching; a newer keystroke cancels it meanwhile.
+
+A search takes ~3 ms, so a short pause is enough to coalesce a burst of keys; 50-100 ms
+would be most of the 50 ms budget from keystroke to painted results."""
 PREVIEW_DELAY = 0.12
 """Seconds the entry view waits before rendering a typed query's best result."""
 
 #: Benchmarks only (benchmarks/tui.py): exit as soon as the first results and entry are painted.
 EXIT_AFTER_PAINT = "FLASKREF_TUI_EXIT_AFTER_PAINT"
-
-WELCOME = """\
-# flaskref
-
-Type a topic (*session not persisting*, *url_for absolute url*) or paste a whole
-traceback into the box above.
-
-Press **F2** to browse the knowledge base by topic, **F1** for all keys.
-"""
-NO_MATCH = (
-    "# No match\n\nNothing in the knowledge base fits this. Try the final error line of the "
-    "traceback, fewer words, or **F2** to browse by topic."
-)
 
 
 class FlaskrefApp(App[None]):
@@ -60,6 +61,8 @@ class FlaskrefApp(App[None]):
     SUB_TITLE = "offline Flask troubleshooting"
     AUTO_FOCUS = "#query"
     COMMANDS = App.COMMANDS | {EntryCommands}
+    # Every screen gets -narrow or -wide by its width; app.tcss stacks the panes on -narrow.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW, "-wide")]
     # F-keys: the query box (an Input) owns enter and most ctrl+letter keys.
     BINDINGS = [
         Binding("f1", "help", "Help", tooltip="Every key, explained", id="help"),
@@ -83,6 +86,8 @@ class FlaskrefApp(App[None]):
         """The query whose results were last painted (the benchmark waits on it)."""
         self._results: dict[str, Result] = {}
         self._history: list[str] = []
+        self._scheduled: str | None = None
+        """The entry the latest preview will show (the list's own highlight must not hurry it)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -92,22 +97,32 @@ class FlaskrefApp(App[None]):
         with Horizontal(id="body"):
             with Vertical(id="side"):
                 yield ResultList(id="results")
-                yield WhyPanel(id="why")
+                yield WhyPanel(id="why", classes="-empty")
             yield EntryView(id="entry")
         yield Footer()
 
-    async def on_mount(self) -> None:
+    def on_mount(self) -> None:
+        self.open_engine()  # first: it runs beside Textual's own start-up work
         self.query_one(ResultList).border_title = "Results"
-        await self.query_one(EntryView).show_message("Opening the knowledge base…")
-        self.open_engine()
+        self.set_timer(0.25, self._still_opening)
+
+    async def _still_opening(self) -> None:
+        """Say so when the index takes long (a first run builds it); a warm one opens in ~50 ms."""
+        if self.engine is None:
+            await self.query_one(EntryView).show_message("Opening the knowledge base…")
 
     @work(thread=True, group="engine")
     def open_engine(self, reopen: str | None = None) -> None:
-        """Open (or build) the index off the UI thread, so the first paint is not delayed."""
+        """Open (or build) the index off the UI thread, so the first paint is not delayed;
+        a query given on the command line is searched here too, while the UI starts."""
         engine = Engine(self._kb_dirs)
-        self.call_from_thread(self._engine_ready, engine, reopen)
+        query = "" if reopen else self._initial_query
+        first = engine.search(query, RESULTS) if query.strip() else None
+        self.call_from_thread(self._engine_ready, engine, reopen, first)
 
-    async def _engine_ready(self, engine: Engine, reopen: str | None) -> None:
+    async def _engine_ready(
+        self, engine: Engine, reopen: str | None, first: list[Result] | None
+    ) -> None:
         old, self.engine = self.engine, engine
         if old is not None:
             old.close()
@@ -121,12 +136,15 @@ class FlaskrefApp(App[None]):
         if reopen:
             self.current = None  # the file may have changed: render it again
             await self.open_entry(reopen, push=False)
-        elif self._initial_query:
-            box.set_paste(self._initial_query)  # fires Input.Changed, which searches
+        elif first is not None:
+            with box.prevent(Input.Changed):  # already searched, in open_engine
+                box.set_paste(self._initial_query)
+            self.show_results(box.query_text, first)
         elif box.value:
             self.run_search(box.query_text)
         else:
-            await self.query_one(EntryView).show_message(WELCOME)
+            await self.query_one(EntryView).show_message(WELCOME, self._topics())
+        self._initial_query = ""
 
     # -- searching ----------------------------------------------------------------------
 
@@ -143,7 +161,7 @@ class FlaskrefApp(App[None]):
         await asyncio.sleep(SEARCH_DELAY)  # a newer keystroke cancels this one here
         if self.engine is None:
             return  # _engine_ready searches again
-        results = await asyncio.to_thread(self.engine.search, text, 20) if text.strip() else []
+        results = await asyncio.to_thread(self.engine.search, text, RESULTS) if text.strip() else []
         if self.query_one(QueryBox).query_text != text:
             return  # the box moved on while we searched
         self.show_results(text, results)
@@ -152,34 +170,34 @@ class FlaskrefApp(App[None]):
         """Fill the results list now; render the entry view after a pause (see module doc)."""
         self._results = {r.entry.id: r for r in results}
         self.query_one(ResultList).show(results)
+        self.query_one(ResultList).border_title = (
+            f"Results ({len(results)})" if results else "Results"
+        )
         top = results[0] if results else None
         self.query_one(WhyPanel).show(top)
+        self._scheduled = None
         # A paste or a command-line query is shown at once; typing waits for a pause.
         delay = 0.0 if "\n" in text or self.painted_query is None else PREVIEW_DELAY
         if not text.strip():
-            self.preview(None, WELCOME, delay)
+            self.preview(None, WELCOME, delay, self._topics())
         elif top is None:
             self.preview(None, NO_MATCH, delay)
         elif not top.confident:
-            nearest = "\n".join(f"- {_escape_md(r.entry.title)} ({r.score:.0%})" for r in results[:5])
-            self.preview(
-                None,
-                "# No confident answer\n\nThe nearest entries are listed on the left; none "
-                "clearly explains this. Move down into the list to read one, try the final "
-                "error line alone, or browse with **F2**.\n\n" + nearest,
-                delay,
-            )
+            self.preview(None, nearest_markdown(results), delay)
         else:
+            self._scheduled = top.entry.id
             self.preview(top.entry.id, "", delay)
         self.call_after_refresh(setattr, self, "painted_query", text)
 
     @work(exclusive=True, group="preview")
-    async def preview(self, entry_id: str | None, message: str, delay: float) -> None:
+    async def preview(
+        self, entry_id: str | None, message: str, delay: float, right: str = ""
+    ) -> None:
         """Show an entry (or a message) unless a newer preview comes within `delay`."""
         await asyncio.sleep(delay)
         if entry_id is None:
             self.current = None
-            await asyncio.shield(self.query_one(EntryView).show_message(message))
+            await asyncio.shield(self.query_one(EntryView).show_message(message, right))
             self.refresh_bindings()
         else:
             await asyncio.shield(self.open_entry(entry_id, push=False))
@@ -190,19 +208,15 @@ class FlaskrefApp(App[None]):
     def _result_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         entry_id = event.option.id
         self.query_one(WhyPanel).show(self._results.get(entry_id))
-        if entry_id and (self.current is None or entry_id != self.current.id):
-            self.preview(entry_id, "", 0.05)
+        if entry_id and entry_id != self._scheduled:  # else its preview is on the way
+            self._scheduled = entry_id
+            self.preview(entry_id, "", 0.05)  # the same entry again renders nothing
 
     @on(OptionList.OptionSelected, "#results")
     async def _result_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id and (self.current is None or event.option.id != self.current.id):
             await self.open_entry(event.option.id, push=False)
         self.query_one("#solution-pane").focus()
-
-    def on_key(self, event: events.Key) -> None:
-        if event.key == "down" and self.focused is self.query_one(QueryBox):
-            self.query_one(ResultList).focus()
-            event.stop()
 
     # -- showing entries -----------------------------------------------------------------
 
@@ -212,8 +226,9 @@ class FlaskrefApp(App[None]):
             return
         entry = self.engine.entry(entry_id)
         if entry is None:
-            self.notify(f"No entry {entry_id!r} in the knowledge base", severity="warning",
-                        markup=False)
+            self.notify(
+                f"No entry {entry_id!r} in the knowledge base", severity="warning", markup=False
+            )
             return
         if push and self.current is not None and self.current.id != entry_id:
             self._history.append(self.current.id)
@@ -221,6 +236,9 @@ class FlaskrefApp(App[None]):
         titles = {e.id: e.title for e in self.engine.entries()}
         await self.query_one(EntryView).show(entry, titles)
         self.refresh_bindings()
+
+    def _topics(self) -> str:
+        return topics_markdown(self.engine.entries() if self.engine else [])
 
     @on(Markdown.LinkClicked)
     async def _link_clicked(self, event: Markdown.LinkClicked) -> None:
@@ -251,7 +269,11 @@ class FlaskrefApp(App[None]):
                 topic = self.current.topic
                 self._results = {}
                 self.query_one(ResultList).show_entries(
-                    [e for e in self.engine.entries() if e.topic == topic]
+                    sorted(
+                        (e for e in self.engine.entries() if e.topic == topic),
+                        key=lambda e: e.title.lower(),
+                    ),
+                    selected=entry_id,
                 )
                 self.query_one(WhyPanel).show(None)
                 self.query_one(ResultList).border_title = f"Topic: {topic}"
@@ -291,21 +313,14 @@ class FlaskrefApp(App[None]):
         yield SystemCommand("Copy fix", "Copy the shown entry's fix", self.action_copy_fix)
         yield SystemCommand("Copy code", "Copy the shown entry's code", self.action_copy_code)
         yield SystemCommand("Edit entry", "Open the entry in $EDITOR", self.action_edit)
-        yield SystemCommand("Light/dark", "Toggle the light and dark themes", self.action_toggle_dark)
+        yield SystemCommand(
+            "Light/dark", "Toggle the light and dark themes", self.action_toggle_dark
+        )
         yield SystemCommand("Help", "Keys and how to search", self.action_help)
-
-    def on_resize(self, event: events.Resize) -> None:
-        self.screen.set_class(event.size.width < NARROW, "narrow")
 
     async def on_unmount(self) -> None:
         if self.engine is not None:
             self.engine.close()
-
-
-def _escape_md(text: str) -> str:
-    for ch in "\\`*_[]<>#":
-        text = text.replace(ch, "\\" + ch)
-    return text
 
 
 def run(query: str = "", kb: list[str] | None = None) -> int:

@@ -27,6 +27,13 @@ class QueryBox(Input):
     final error line plus a line count; editing the box drops it.
     """
 
+    # Arrow keys between the box and the results are priority bindings: they run as the app
+    # receives the key, so a key right behind (held down, a burst) already finds the new
+    # focus; a plain binding runs later, in the widget's queue, and a burst loses keys.
+    BINDINGS = [
+        Binding("down", "to_results", "Into the results", show=False, priority=True),
+    ]
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._pasted: str | None = None
@@ -45,11 +52,15 @@ class QueryBox(Input):
         """Search for a whole pasted text (also used for a query given on the command line)."""
         lines = text.strip("\n").splitlines()
         self._pasted = text
+        more = len(lines) - 1
         self._label = parse(text).summary() + (
-            f"  (+{len(lines) - 1} lines)" if len(lines) > 1 else ""
+            f"  (+{more} line{'s' if more > 1 else ''})" if more else ""
         )
         self.value = self._label
         self.cursor_position = len(self.value)
+
+    def action_to_results(self) -> None:
+        self.screen.set_focus(self.screen.query_one(ResultList))
 
     @property
     def query_text(self) -> str:
@@ -62,7 +73,12 @@ class QueryBox(Input):
 class ResultList(OptionList):
     """Search results, best first: title, topic and confidence."""
 
-    BINDINGS = [Binding("up", "up_or_leave", "Previous result / back to the query", show=False)]
+    BINDINGS = [  # priority: see QueryBox
+        Binding("down", "cursor_down", "Next result", show=False, priority=True),
+        Binding(
+            "up", "up_or_leave", "Previous result / back to the query", show=False, priority=True
+        ),
+    ]
 
     def show(self, results: list[Result]) -> None:
         """List results; only a confident best result is pre-selected (and so shown)."""
@@ -73,20 +89,21 @@ class ResultList(OptionList):
             self.add_option(Option(prompt, id=r.entry.id))
         self.highlighted = 0 if results and results[0].confident else None
 
-    def show_entries(self, entries: list[Entry]) -> None:
-        """A plain listing (a topic's entries), in the same shape as results."""
+    def show_entries(self, entries: list[Entry], selected: str | None = None) -> None:
+        """A plain listing (a topic's entries) in the results' shape, `selected` highlighted."""
         self.clear_options()
         for e in entries:
             prompt = Text(e.title, style="bold")
             prompt.append(f"\n{e.topic}", style="dim")
             self.add_option(Option(prompt, id=e.id))
+        ids = [e.id for e in entries]
         if entries:
-            self.highlighted = 0
+            self.highlighted = ids.index(selected) if selected in ids else 0
 
     def action_up_or_leave(self) -> None:
         """Up from the first result goes back to the query box, as down came from it."""
         if not self.highlighted:
-            self.screen.query_one("#query").focus()
+            self.screen.set_focus(self.screen.query_one(QueryBox))
         else:
             self.action_cursor_up()
 
@@ -95,16 +112,47 @@ class WhyPanel(Static):
     """Why the highlighted result matched (the search's own reasons), under the results."""
 
     def show(self, result: Result | None) -> None:
+        self.set_class(result is None, "-empty")  # hidden by the stylesheet
         if result is None:
-            self.update("")
             return
-        text = Text("Why: ", style="bold")
-        text.append(result.entry.title, style="italic")  # Text: never parsed as markup
-        for reason in result.why:
-            text.append(f"\n• {reason}")
+        self.border_title = f"Why it matched · {result.score:.0%}"
+        text = Text("\n".join(f"• {reason}" for reason in result.why))  # Text: never markup
         if not result.confident:
-            text.append("\nLow confidence: this may not be your problem.", style="dim")
+            text.append("\nLow confidence: this may not be your problem.", style="italic")
         self.update(text)
+
+
+WELCOME = """\
+# flaskref
+
+Type a topic (*session not persisting*, *url_for absolute url*) or paste a whole
+traceback into the box above.
+
+Press **F2** to browse the knowledge base by topic, **F1** for all keys.
+"""
+NO_MATCH = (
+    "# No match\n\nNothing in the knowledge base fits this. Try the final error line of the "
+    "traceback, fewer words, or **F2** to browse by topic."
+)
+
+
+def nearest_markdown(results: list[Result]) -> str:
+    """No confident answer: say so, and list the nearest titles."""
+    nearest = "\n".join(f"- {_md_text(r.entry.title)} ({r.score:.0%})" for r in results[:5])
+    return (
+        "# No confident answer\n\nThe nearest entries are listed on the left; none clearly "
+        "explains this. Move down into the list to read one, try the final error line alone, "
+        "or browse with **F2**.\n\n" + nearest
+    )
+
+
+def topics_markdown(entries: list[Entry]) -> str:
+    """The welcome screen's right pane: what the KB covers, like a cheat sheet's contents."""
+    counts: dict[str, int] = {}
+    for e in entries:
+        counts[e.topic] = counts.get(e.topic, 0) + 1
+    lines = [f"- **{t}** ({counts.get(t, 0)}): {_md_text(d)}" for t, d in TOPICS.items()]
+    return f"## {len(entries)} entries by topic\n\n" + "\n".join(lines) + "\n\nF2 browses them."
 
 
 def problem_markdown(entry: Entry) -> str:
@@ -128,7 +176,7 @@ def problem_markdown(entry: Entry) -> str:
 
 def solution_markdown(entry: Entry, titles: dict[str, str]) -> str:
     """The right pane: the one-line fix, then the entry body with its code."""
-    parts = ["## Fix", "", f"**{entry.fix}**", "", _body_without_scripts(entry)]
+    parts = ["## In short", "", f"**{entry.fix}**", "", _body_without_scripts(entry)]
     links = [f"- [{_md_text(titles[i])}](entry:{i})" for i in entry.see_also if i in titles]
     if links:
         parts += ["", "## See also", ""] + links
@@ -169,8 +217,8 @@ def _md_text(text: str) -> str:
 class EntryView(Horizontal):
     """The selected entry side by side: the problem on the left, the fix and code on the right.
 
-    The app adds the `narrow` class to the screen below 100 columns; the stylesheet then
-    stacks the two panes.
+    Below 100 columns the screen has the `-narrow` class (the app's breakpoints) and the
+    stylesheet stacks the two panes.
     """
 
     def compose(self) -> ComposeResult:

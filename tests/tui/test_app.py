@@ -3,13 +3,14 @@
 from pathlib import Path
 
 from textual import events
+from textual.widgets import Markdown
 
 from flaskref.entry import TOPICS
 from flaskref.tui.app import FlaskrefApp
 from flaskref.tui.screens import HelpScreen, TopicScreen
-from flaskref.tui.widgets import QueryBox, ResultList
+from flaskref.tui.widgets import QueryBox, ResultList, WhyPanel
 
-from .conftest import BUNDLED, settle
+from .conftest import BUNDLED, FIXTURE_KB, settle
 
 TRACEBACK = (
     Path(__file__).resolve().parent.parent / "data" / "tracebacks" / "heyoo-106.txt"
@@ -43,7 +44,7 @@ async def test_arrow_keys_move_through_results_and_enter_reads():
     app = FlaskrefApp(kb_dirs=BUNDLED)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press(*"session cookie")
+        app.query_one(QueryBox).value = "session cookie"  # typing: see the first test
         await settle(pilot)
         results = app.query_one(ResultList)
         first = app.current.id
@@ -64,10 +65,12 @@ async def test_copy_fix_puts_the_fix_on_the_clipboard_and_is_off_without_an_entr
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await settle(pilot)
         assert app.check_action("copy_fix", ()) is None  # nothing shown yet
-        await pilot.press(*"TemplateNotFound")
+        app.query_one(QueryBox).value = "TemplateNotFound"
         await settle(pilot)
+        assert app.current.id == "template-not-found"
         await pilot.press("f3")
         assert app.clipboard == app.current.fix
+        assert "Fix copied" in [n.message for n in app._notifications]
         await pilot.press("f4")
         assert app.clipboard == app.current.right_code
 
@@ -93,7 +96,7 @@ async def test_narrow_terminal_stacks_the_panes():
             problem = app.query_one("#problem-pane").region
             solution = app.query_one("#solution-pane").region
             assert (solution.y > problem.y) is stacked
-            assert app.screen.has_class("narrow") is stacked
+            assert app.screen.has_class("-narrow") is stacked
 
 
 async def test_topic_browser_lists_topics_with_counts_and_opens_an_entry():
@@ -124,9 +127,72 @@ async def test_help_and_see_also_navigation():
         await pilot.press("f1")
         assert isinstance(app.screen, HelpScreen)
         await pilot.press("escape")
-        await pilot.press(*"working outside application context")
+        app.query_one(QueryBox).value = "working outside application context"  # as if typed
         await settle(pilot)
         await app.open_entry("working-outside-request-context")  # what a see-also link does
         assert app.current.id == "working-outside-request-context"
         await pilot.press("escape")
         assert app.current.id == "working-outside-app-context"
+
+
+async def test_why_panel_explains_the_highlighted_result():
+    app = FlaskrefApp(kb_dirs=BUNDLED)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.query_one(QueryBox).value = "Working outside of request context"
+        await settle(pilot)
+        why = app.query_one(WhyPanel)
+        assert not why.has_class("-empty")
+        assert "Why it matched" in str(why.border_title)
+        assert "•" in str(why.render())
+
+
+async def test_broken_kb_file_is_reported_once_not_a_crash(tmp_path):
+    broken = tmp_path / "kb" / "templates" / "broken.md"
+    broken.parent.mkdir(parents=True)
+    broken.write_text("---\nid: [oops\n---\n[bold]body[/]\n")
+    app = FlaskrefApp(kb_dirs=[FIXTURE_KB, tmp_path / "kb"])
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot)
+        notes = [n.message for n in app._notifications]
+        assert len(notes) == 1 and "broken.md:2" in notes[0]
+        await pilot.press(*"TemplateNotFound")
+        await settle(pilot)
+        assert app.current.id == "template-not-found"
+        assert len(app._notifications) == 1
+
+
+async def test_no_match_shows_a_hint_and_edit_without_editor_says_so(monkeypatch):
+    monkeypatch.delenv("EDITOR", raising=False)
+    monkeypatch.delenv("VISUAL", raising=False)
+    app = FlaskrefApp(kb_dirs=[FIXTURE_KB])
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot)
+        app.query_one(QueryBox).value = "zzzz qqqq"
+        await settle(pilot)
+        assert app.current is None and app.query_one(ResultList).option_count == 0
+        assert "No match" in app.query_one("#problem", Markdown).source
+        assert app.check_action("edit", ()) is None
+        app.query_one(QueryBox).value = "TemplateNotFound"
+        await settle(pilot)
+        await pilot.press("f5")
+        assert "EDITOR" in [n.message for n in app._notifications][-1]
+
+
+async def test_a_burst_of_arrow_keys_loses_none_to_the_focus_change():
+    """Keys arriving together (held down, pasted by a terminal) all act, in order."""
+    app = FlaskrefApp(kb_dirs=[FIXTURE_KB])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.query_one(QueryBox).value = "RuntimeError: Working outside of"
+        await settle(pilot)
+        for key in ("down", "down", "up", "up"):  # into the list, 1, 0, back to the box
+            app._driver.send_message(events.Key(key, None))
+        await settle(pilot)
+        assert isinstance(app.focused, QueryBox)
+        for key in ("down", "down", "down", "up"):
+            app._driver.send_message(events.Key(key, None))
+        await settle(pilot)
+        results = app.query_one(ResultList)
+        assert app.focused is results and results.highlighted == 1
+        assert app.current.id == results.get_option_at_index(1).id
