@@ -269,7 +269,9 @@ class Index:
         filt = Term("topic", topic) if topic else None
         if self._entries is None:
             self._load()
-        results = self._searcher.search(query, limit=limit, filter=filt, terms=True)
+        # No top-N pruning: for a KB of this size scoring every match is cheaper than
+        # Whoosh's block-quality bookkeeping over a union of hundreds of terms.
+        results = self._searcher.search(query, limit=None, filter=filt, terms=True)[:limit]
         hits = []
         for r in results:
             matched: dict[str, float] = {}
