@@ -202,15 +202,8 @@ def _lookup(args: list[str]) -> int:
 
 
 def _open_tui(text: str, kb: list[str]) -> int:
-    try:
-        from flaskref.tui.app import run
-    except ImportError:
-        print(
-            "flaskref: the interactive reference is not available in this version; "
-            'give a query, e.g. flaskref "working outside application context".',
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
+    from flaskref.tui.app import run  # Textual is imported here and only here
+
     return run(text, kb)
 
 

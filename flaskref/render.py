@@ -48,8 +48,10 @@ def _wrap(label: str, text: str, width: int) -> list[str]:
     return [f"{label:<9}{lines[0]}"] + [pad + ln for ln in lines[1:]]
 
 
-def plain_entry(entry: Entry, width: int = 80, score: float | None = None) -> list[str]:
-    """An entry as lines of plain text, readable in 80 columns."""
+def plain_entry(
+    entry: Entry, width: int = 80, score: float | None = None, *, code: bool = True
+) -> list[str]:
+    """An entry as lines of plain text, readable in 80 columns; `code` adds the right code."""
     head = entry.title
     tail = f"[{entry.topic}" + (f", {score:.0%}]" if score is not None else "]")
     out = [head if len(head) + len(tail) + 2 > width else f"{head}  {tail}"]
@@ -60,10 +62,10 @@ def plain_entry(entry: Entry, width: int = 80, score: float | None = None) -> li
     for i, err in enumerate(entry.errors[:3]):
         out += _wrap("Error" if i == 0 else "", err, width)
     out += _wrap("Fix", entry.fix, width)
-    code = entry.right_code
-    if code:
+    right = entry.right_code if code else None
+    if right:
         out.append("")
-        out += ["    " + ln if ln else "" for ln in code.rstrip("\n").split("\n")]
+        out += ["    " + ln if ln else "" for ln in right.rstrip("\n").split("\n")]
     return out
 
 
@@ -120,11 +122,8 @@ def print_entry(entry: Entry, out: TextIOBase, *, color: bool, width: int = 80) 
         _print_rich_header(console, entry, None)
         console.print(Markdown(entry.body, code_theme="monokai", hyperlinks=False))
     else:
-        out.write(
-            "\n".join(
-                plain_entry(entry, width)[:-1] if entry.right_code else plain_entry(entry, width)
-            )
-        )
+        # The body carries the code blocks itself: the header leaves them out.
+        out.write("\n".join(plain_entry(entry, width, code=False)))
         out.write("\n\n" + entry.body + "\n")
     out.write(f"\nFile: {entry.path}\n")
 

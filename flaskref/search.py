@@ -117,7 +117,7 @@ def search(
 # -- ranking -----------------------------------------------------------------------------
 
 
-def _weighted_terms(index, parsed: ParsedQuery) -> tuple[dict[str, float], dict[str, float]]:
+def _weighted_terms(parsed: ParsedQuery) -> tuple[dict[str, float], dict[str, float]]:
     """Index terms with weights for BM25 (all evidence) and for coverage (the core only).
 
     The primary error's type and message weigh most; chained errors, the raising line and
@@ -234,7 +234,7 @@ def _exception_fit(entry: Entry, parsed: ParsedQuery) -> bool:
 
 
 def _rank(index, parsed: ParsedQuery, limit: int, topic: str | None) -> list[Result]:
-    search_terms, core = _weighted_terms(index, parsed)
+    search_terms, core = _weighted_terms(parsed)
     qwords = {w.lower() for w in _QWORD.findall(parsed.text)}
     mwords = _message_words(parsed)
     n_docs = max(index.doc_count, 1)

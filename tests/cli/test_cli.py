@@ -164,3 +164,16 @@ def test_one_shot_path_never_imports_textual(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == ""
+
+
+def test_show_prints_the_whole_entry_once(run_cli):
+    from flaskref import paths
+    from flaskref.search import Engine
+
+    entry = Engine([paths.bundled_kb_dir()]).entry("working-outside-app-context")
+    proc = run_cli("show", entry.id)
+    assert proc.returncode == 0
+    out = proc.stdout
+    assert out.index("\nFix      ") < out.index("## Why")
+    assert entry.right_code.strip() in out  # every line of it, from the body
+    assert f"File: {entry.path}" in out
