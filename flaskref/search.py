@@ -238,15 +238,16 @@ def _rank(index, parsed: ParsedQuery, limit: int, topic: str | None) -> list[Res
     qwords = {w.lower() for w in _QWORD.findall(parsed.text)}
     mwords = _message_words(parsed)
     n_docs = max(index.doc_count, 1)
+    df = {t: index.doc_frequency(t) for t in core}
     fuzzy: tuple[str, ...] = ()
     if not parsed.is_traceback and len(core) <= 8:
-        fuzzy = tuple(t for t in core if len(t) >= 5 and index.doc_frequency(t) == 0)
+        fuzzy = tuple(t for t in core if len(t) >= 5 and df[t] == 0)
 
     hits = index.search(search_terms, FIELD_BOOSTS, fuzzy=fuzzy, topic=topic, limit=40)
     top_bm25 = max((h.score for h in hits), default=1.0) or 1.0
     by_id = {h.entry.id: h for h in hits}
 
-    idf = {t: math.log(1 + n_docs / (index.doc_frequency(t) + 1)) for t in core}
+    idf = {t: math.log(1 + n_docs / (df[t] + 1)) for t in core}
     core_total = sum(core[t] * idf[t] for t in core) or 1.0
 
     candidates: dict[str, Entry] = {h.entry.id: h.entry for h in hits}
@@ -254,21 +255,22 @@ def _rank(index, parsed: ParsedQuery, limit: int, topic: str | None) -> list[Res
         if entry.errors and (topic is None or entry.topic == topic):
             candidates.setdefault(entry.id, entry)
 
+    named = _names_an_exception(parsed)
     results = []
     for entry in candidates.values():
         why: list[str] = []
-        t_score, template = _template_score(entry, parsed, qwords, mwords)
-        hit = by_id.get(entry.id)
-        matched = hit.matched if hit else {}
-        coverage = sum(core[t] * idf[t] * matched.get(t, 0.0) for t in core) / core_total
-        bm25 = (hit.score / top_bm25) if hit else 0.0
         fits = _exception_fit(entry, parsed)
         # A pasted AttributeError that happens to read like Jinja's "'x' has no attribute 'y'"
         # is not a Jinja error: a named exception class the entry does not list overrules
         # a coincidence of wording.
-        contradicts = bool(entry.exceptions) and not fits and _names_an_exception(parsed)
-        if contradicts:
-            t_score = 0.0
+        contradicts = bool(entry.exceptions) and not fits and named
+        t_score, template = (
+            (0.0, None) if contradicts else _template_score(entry, parsed, qwords, mwords)
+        )
+        hit = by_id.get(entry.id)
+        matched = hit.matched if hit else {}
+        coverage = sum(core[t] * idf[t] * matched.get(t, 0.0) for t in core) / core_total
+        bm25 = (hit.score / top_bm25) if hit else 0.0
         if t_score:
             score = 0.5 + 0.35 * min(t_score / 1.1, 1.0) + 0.1 * bm25 + 0.05 * fits
             why.append(f"error message matches: {template}")
@@ -276,7 +278,7 @@ def _rank(index, parsed: ParsedQuery, limit: int, topic: str | None) -> list[Res
             score = 0.7 * coverage + 0.15 * bm25 + 0.1 * fits
             if contradicts:
                 score *= 0.6  # an error of another exception class is not this entry's
-            elif _names_an_exception(parsed):
+            elif named:
                 score *= 0.8  # words alone, while the pasted message itself went unexplained
         if not t_score and not hit:
             continue
