@@ -89,11 +89,15 @@ class ParsedQuery(NamedTuple):
     words: str = ""
     """What is left once frames and exception lines are taken out: a question, a log line."""
     is_traceback: bool = False
-    evidence_text: tuple[str, ...] = ()
 
     @property
     def primary(self) -> RaisedError | None:
         return self.errors[-1] if self.errors else None
+
+    @property
+    def evidence_text(self) -> tuple[str, ...]:
+        """The earlier exceptions of a chain, as lines: evidence beside the primary one."""
+        return tuple(e.line for e in self.errors[:-1])
 
     @property
     def libraries(self) -> tuple[str, ...]:
@@ -216,7 +220,6 @@ def parse(raw: str) -> ParsedQuery:
         i += 1
 
     words = " ".join(leftover)
-    evidence = tuple(e.line for e in errors[:-1])
     return ParsedQuery(
         raw=raw,
         text=text,
@@ -225,7 +228,6 @@ def parse(raw: str) -> ParsedQuery:
         http_status=http_status,
         words=words,
         is_traceback=is_tb,
-        evidence_text=evidence,
     )
 
 
