@@ -51,6 +51,13 @@ def _normal(text: str) -> str:
     return " ".join(re.sub(r"\{\w+\}", "{}", text).lower().split()).strip(" .")
 
 
+def test_every_entry_links_and_is_linked():
+    """No entry is an island: each names related entries and is named by at least one."""
+    linked = {other for e in ENTRIES for other in e.see_also}
+    assert [e.id for e in ENTRIES if not e.see_also] == []
+    assert [e.id for e in ENTRIES if e.id not in linked] == []
+
+
 def test_no_two_entries_share_an_error_template():
     owners: dict[str, str] = {}
     clashes = []
