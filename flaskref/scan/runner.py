@@ -1,0 +1,87 @@
+"""A whole scan: collect files, analyse each (in worker processes when that pays), run the
+project pass, apply `# flaskref: ignore[...]`, sort.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flaskref.scan import files as filesmod
+from flaskref.scan.analyze import analyze_python
+from flaskref.scan.model import FileResult, Finding
+from flaskref.scan.options import Options
+from flaskref.scan.project import combine
+from flaskref.scan.starters import analyze_starter
+from flaskref.scan.suppress import ignored
+
+#: Below this many Python files one process is faster: starting workers and sending results
+#: back costs more than parsing a small project (measured in benchmarks/scan.py).
+PARALLEL_FROM = 400
+CHUNK = 64
+
+
+@dataclass
+class Report:
+    root: Path
+    files: int
+    findings: list[Finding] = field(default_factory=list)
+    #: Files not scanned, and why (`does not parse (line 3: invalid syntax); skipped`).
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
+_project: frozenset[str] = frozenset()
+_selected: frozenset[str] = frozenset()
+
+
+def _init(project: frozenset[str], selected: frozenset[str]) -> None:
+    global _project, _selected
+    _project, _selected = project, selected
+
+
+def _work(chunk: list[filesmod.SourceFile]) -> list[FileResult]:
+    return [analyze_python(f, _project, _selected) for f in chunk]
+
+
+def _jobs(requested: int | None, python: int) -> int:
+    if requested is not None:
+        return max(1, requested)
+    if python < PARALLEL_FROM:
+        return 1
+    return max(1, min(os.cpu_count() or 1, python // CHUNK))
+
+
+def scan(paths: list[Path], options: Options, jobs: int | None = None) -> Report:
+    root = filesmod.root_of(paths)
+    sources = filesmod.collect(paths, root, options.exclude)
+    python = [f for f in sources if f.kind == "python"]
+    project = frozenset(f.module.split(".", 1)[0] for f in python if not f.is_test)
+    selected = options.selected
+    workers = _jobs(jobs, len(python))
+    if workers > 1:
+        chunks = [python[i : i + CHUNK] for i in range(0, len(python), CHUNK)]
+        with ProcessPoolExecutor(workers, initializer=_init, initargs=(project, selected)) as pool:
+            results = [r for done in pool.map(_work, chunks) for r in done]
+    else:
+        results = [analyze_python(f, project, selected) for f in python]
+    results.extend(analyze_starter(f) for f in sources if f.kind != "python")
+
+    report = Report(root, len(sources))
+    found: list[Finding] = []
+    ignores = {}
+    for r in results:
+        if r.error:
+            report.skipped.append((r.rel, r.error))
+            continue
+        found.extend(r.findings)
+        if r.ignores:
+            ignores[r.rel] = r.ignores
+    found.extend(combine(sources, results, selected))
+    kinds = {f.rel: f.kind for f in sources}
+    report.findings = sorted(
+        {f for f in found if f.rule in selected and not ignored(f, ignores, kinds)}
+    )
+    report.skipped.sort()
+    return report
