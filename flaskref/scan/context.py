@@ -167,16 +167,15 @@ class FileContext:
             source, _, imported = binding.qualified.rpartition(".")
             return self.is_project(source) and (node.id in names or imported in names)
         if binding.kind == "value":
-            target = self.call_target(binding.value)
-            if target is None:
+            value = binding.value
+            if not isinstance(value, ast.Call):
                 return False
-            if target == qualified:
+            imported = self.resolve(value.func)
+            if imported == qualified:
                 return True
-            head = target.split(".", 1)[0]
             # A call to something imported from a library that is not the one we want
             # (`Celery()`, `FastAPI()`, `sqlite3.connect()`) is not our object.
-            b = self.lookup(head)
-            if b is not None and b.kind == "import" and not self.is_project(b.qualified):
+            if imported is not None and not self.is_project(imported):
                 return False
             return node.id in names
         return False

@@ -266,7 +266,7 @@ class Visitor:
             ctx.conditional -= 1
             return
         test = node.test
-        checking = dotted(test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING")
+        checking = (dotted(test) or "").endswith("TYPE_CHECKING")
         env = mentions(test, ENV_WORDS)
         ctx.conditional += 1
         ctx.env_guard += env

@@ -105,3 +105,10 @@ def test_create_all_with_db_imported_from_the_project(project):
 )
 def test_create_all_look_alikes(project, code):
     assert hits(project({"app.py": APP + code + "\n"}, {"create-all-at-import"})) == []
+
+
+def test_alembic_env_runs_inside_flask_db(project):
+    env = "from flask import current_app\nconfig.set_main_option('url', current_app.config['X'])\n"
+    files = {"migrations/env.py": env, "migrations/script.py.mako": "${message}\n"}
+    assert hits(project(files, {"context-at-import"})) == []
+    assert hits(project({"scripts/env.py": env}, {"context-at-import"})) == [("scripts/env.py", 2)]

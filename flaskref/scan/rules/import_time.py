@@ -23,7 +23,12 @@ PROXIES = {
 class ImportTime:
     def __init__(self, ctx: FileContext):
         self.ctx = ctx
-        self.context = ctx.wants("context-at-import")
+        # Alembic's env.py (Flask-Migrate) runs inside an app context that `flask db` pushes.
+        alembic = ctx.source.path.name == "env.py" and (
+            (ctx.source.path.parent / "script.py.mako").exists()
+            or ctx.source.path.parent.name in ("migrations", "alembic")
+        )
+        self.context = ctx.wants("context-at-import") and not alembic
         self.create_all = ctx.wants("create-all-at-import")
 
     def _proxy(self, node: ast.expr) -> str | None:
@@ -42,12 +47,12 @@ class ImportTime:
         name = self._proxy(node.value)
         if name is None:
             return
-        what = "an application" if PROXIES[name].endswith("app-context") else "a request"
+        what = "application" if PROXIES[name].endswith("app-context") else "request"
         ctx.report(
             "context-at-import",
             node,
             f"`{name}{shown}` runs at import time, when there is no {what} context "
-            "(RuntimeError: Working outside of ...); move it into a function or a view",
+            f"(RuntimeError: Working outside of {what} context); move it into a function",
             PROXIES[name],
         )
 
