@@ -7,6 +7,7 @@ the app, and the per-file findings whose truth depends on the rest of the projec
 
 from __future__ import annotations
 
+from flaskref.scan.cycles import circular_imports
 from flaskref.scan.files import SourceFile
 from flaskref.scan.model import RULES, Command, FileFacts, FileResult, Finding, Registration
 from flaskref.scan.starters import PYTHONS, WSGI_SERVERS
@@ -35,7 +36,8 @@ def combine(
     if "blueprint-registered-twice" in selected:
         out.extend(_twice([(f, r.facts.blueprints) for f, r in app_code]))
     if "circular-import" in selected:
-        out.extend(circular_imports({f.module: (f, r.facts) for f, r in app_code}))
+        modules = {f.module: (f, r.facts) for f, r in app_code}
+        out.extend(circular_imports(modules, starts.started()))
     if "dev-server-in-production" in selected:
         out.extend(starts.dev_servers())
     return [f for f in out if f.rule in selected]
@@ -94,82 +96,6 @@ def _twice(blueprints: list[tuple[SourceFile, list[Registration]]]) -> list[Find
     return out
 
 
-# -- circular imports ----------------------------------------------------------------------------
-
-
-def circular_imports(modules: dict[str, tuple[SourceFile, FileFacts]]) -> list[Finding]:
-    """`from M import X` in F, while M imports F (directly or through others) before it
-    defines X: Python hands F a half-made M, and the import fails.
-
-    Reported only when M is certain to be imported first: M is a package that F lives in (a
-    package runs before its modules), or M creates the Flask app (the module the server or
-    `flask` loads). Otherwise it depends on which module the server loads, and we stay quiet.
-    """
-
-    def targets(facts: FileFacts, before: int | None = None):
-        for imp in facts.imports:
-            if before is not None and imp.line >= before:
-                continue
-            if imp.module in modules:
-                yield imp.module, imp.line
-            for name in imp.names:
-                sub = f"{imp.module}.{name}"
-                if sub in modules:
-                    yield sub, imp.line
-
-    def path_to(start: str, goal: str, before: int) -> list[tuple[str, int]] | None:
-        """The import chain from `start` (its imports above line `before`) to `goal`."""
-        queue = [(start, [])]
-        seen = {start}
-        while queue:
-            module, path = queue.pop(0)
-            facts = modules[module][1]
-            for target, line in targets(facts, before if module == start else None):
-                step = [*path, (module, line)]
-                if target == goal:
-                    return step
-                if target not in seen:
-                    seen.add(target)
-                    queue.append((target, step))
-        return None
-
-    out = []
-    for name, (source, facts) in modules.items():
-        for imp in facts.imports:
-            other = modules.get(imp.module)
-            if other is None or imp.module == name:
-                continue
-            m_source, m_facts = other
-            is_parent = name.startswith(imp.module + ".") and m_source.path.name == "__init__.py"
-            if not (is_parent or m_facts.makes_app):
-                continue
-            for imported in imp.names:
-                if f"{imp.module}.{imported}" in modules:
-                    continue  # a submodule, not a name M defines
-                defined = m_facts.defined.get(imported)
-                if defined is None:
-                    continue
-                chain = path_to(imp.module, name, defined)
-                if chain is None:
-                    continue
-                via = " -> ".join(f"{m} (line {line})" for m, line in chain)
-                out.append(
-                    Finding(
-                        source.rel,
-                        imp.line,
-                        imp.column,
-                        "circular-import",
-                        f"circular import: {imp.module} imports this module ({via}) before it "
-                        f"defines {imported} (line {defined}), so `from {imp.module} import "
-                        f"{imported}` meets a partially initialized module (ImportError); move "
-                        "the import below the definition or the object into its own module",
-                        RULES["circular-import"].entry,
-                    )
-                )
-                break
-    return out
-
-
 # -- the commands that start the app -------------------------------------------------------------
 
 
@@ -218,6 +144,16 @@ class Starts:
         base = tail.rsplit("/", 1)[-1]
         named = [f for f in self.python if f.rel.rsplit("/", 1)[-1] == base]
         return named[0] if len(named) == 1 else None
+
+    def started(self) -> set[str]:
+        """Modules a starter runs as a script or hands to a WSGI server (`app:app`)."""
+        names = {f.module for f in self.python if f.rel in self.scripts}
+        for command in self.servers:
+            for word in command.argv[1:]:
+                module = word.split("=", 1)[-1].split(":", 1)[0]
+                if ":" in word and module in self.by_module:
+                    names.add(module)
+        return names
 
     def served_elsewhere(self, source: SourceFile) -> bool:
         """Production starts a WSGI server, and nothing runs this file as a script: its

@@ -284,3 +284,23 @@ def test_dev_server_look_alikes(project, name, text):
         name: text,
     }
     assert hits(project(files, {"dev-server-in-production"})) == []
+
+
+def test_only_the_first_failure_of_an_import_is_reported(project):
+    # views fails first; models would too, but Python never gets there.
+    files = {
+        "shop/__init__.py": "from flask import Flask\napp = Flask(__name__)\n"
+        "from shop import views\ndb = object()\n",
+        "shop/views.py": "from shop import app, db  # <-\nfrom shop.models import Book\n",
+        "shop/models.py": "from shop import db\nclass Book:\n    pass\n",
+    }
+    assert hits(project(files, {"circular-import"})) == marked(files)
+
+
+def test_a_starter_decides_which_module_runs_first(project):
+    files = {"a.py": "import b\nX = 1\n", "b.py": "from a import X\n"}
+    assert hits(project(files, {"circular-import"})) == []
+    files["Procfile"] = "worker: python a.py\n"
+    assert hits(project(files, {"circular-import"})) == [("b.py", 1)]
+    files["Procfile"] = "web: gunicorn b:app\n"
+    assert hits(project(files, {"circular-import"})) == []
