@@ -10,7 +10,7 @@ import ast
 from flaskref.scan.context import FileContext
 from flaskref.scan.files import SourceFile
 from flaskref.scan.model import FileResult, Finding
-from flaskref.scan.rules import CHECKERS
+from flaskref.scan.rules import CHECKERS, TRIGGERS
 from flaskref.scan.suppress import ignores
 from flaskref.scan.visitor import Visitor
 
@@ -34,8 +34,15 @@ def analyze_python(
         result.error = f"does not parse ({type(exc).__name__}: {exc}); skipped"
         return result
     ctx = FileContext(source, project, selected)
-    Visitor(ctx, [checker(ctx) for checker in CHECKERS]).run(tree)
+    if TRIGGERS.search(data):
+        Visitor(ctx, [checker(ctx) for checker in CHECKERS]).run(tree)
+    else:
+        visitor = Visitor(ctx, [])
+        visitor.statements(tree.body)
+        visitor.table = {}
     result.facts = ctx.facts
+    if b"SQLALCHEMY_COMMIT_ON_TEARDOWN" in data:  # Flask-SQLAlchemy 2 commits for every view
+        ctx.facts.committers.add("<teardown>")
     findings = ctx.findings
     if findings or ctx.facts.main_only or ctx.facts.uncommitted:
         lines = data.splitlines()

@@ -54,6 +54,8 @@ class FileContext:
         #: Inside `if TYPE_CHECKING:` (imports there do not run).
         self.type_checking = 0
         self.imports_flask = False
+        #: Enclosing functions and lambdas (kept by the visitor; 0 at import time).
+        self.functions = 0
 
     # -- position ---------------------------------------------------------------------------
 
@@ -64,7 +66,7 @@ class FileContext:
     @property
     def at_import_time(self) -> bool:
         """True outside every function: module level and class bodies run on import."""
-        return not any(s.kind == "function" for s in self.scopes)
+        return not self.functions
 
     @property
     def at_module_level(self) -> bool:

@@ -41,6 +41,21 @@ def _opens_context(expr: ast.expr) -> bool:
     )
 
 
+#: Fields never walked: expression contexts and operators (nothing to find there), type
+#: comments, and annotations (the scopes walk the rest of a signature themselves).
+_SKIP_FIELDS = frozenset(
+    {"ctx", "op", "ops", "type_comment", "annotation", "returns", "type_ignores", "kind"}
+)
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _fields(kind: type) -> tuple[str, ...]:
+    fields = _FIELDS.get(kind)
+    if fields is None:
+        fields = _FIELDS[kind] = tuple(f for f in kind._fields if f not in _SKIP_FIELDS)
+    return fields
+
+
 class Visitor:
     def __init__(self, ctx: FileContext, checkers: list[object]):
         self.ctx = ctx
@@ -53,9 +68,7 @@ class Visitor:
                     enter.setdefault(getattr(ast, attr[6:]), []).append(getattr(checker, attr))
                 elif attr.startswith("leave_"):
                     leave.setdefault(getattr(ast, attr[6:]), []).append(getattr(checker, attr))
-        self.enter = enter
-        self.leave = leave
-        self.special: dict[type, Callable[[ast.AST], None]] = {
+        special: dict[type, Callable[[ast.AST], None]] = {
             ast.FunctionDef: self._function,
             ast.AsyncFunctionDef: self._function,
             ast.Lambda: self._lambda,
@@ -76,7 +89,16 @@ class Visitor:
             ast.Expr: self._expr,
         }
         if hasattr(ast, "TryStar"):
-            self.special[ast.TryStar] = self._conditional
+            special[ast.TryStar] = self._conditional
+        #: Per node type: (handlers before, the visitor's own handling, handlers after). A
+        #: type absent here is only walked through, and a leaf type absent here is not even
+        #: visited: most nodes are names and constants, so this is where the time goes.
+        self.table = {
+            kind: (tuple(enter.get(kind, ())), special.get(kind), tuple(leave.get(kind, ())))
+            for kind in {*enter, *leave, *special}
+        }
+        leaves = {ast.Name, ast.Constant, ast.Pass, ast.Break, ast.Continue, ast.alias}
+        self.leaves = frozenset(leaves - set(self.table))
 
     def run(self, tree: ast.Module) -> None:
         self.body(tree.body)
@@ -84,34 +106,69 @@ class Visitor:
             finish = getattr(checker, "finish", None)
             if finish is not None:
                 finish()
+        # The table holds this visitor's own bound methods: a cycle that would keep the whole
+        # tree alive while the scan runs with the cycle collector off (runner.py).
+        self.table = {}
+        self.checkers = []
+
+    def statements(self, body: list[ast.stmt]) -> None:
+        """The pass for a file no checker can report on: imports and module-level names
+        only (for the project pass), statements only, no expressions."""
+        ctx = self.ctx
+        for node in body:
+            kind = node.__class__
+            if kind is ast.Import:
+                self._import(node)
+            elif kind is ast.ImportFrom:
+                self._import_from(node)
+            elif kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
+                ctx.bind(node.name, Binding("def", line=node.lineno))
+            elif kind is ast.Assign:
+                for target in node.targets:
+                    self._bind_target(target, node.value)
+            elif kind is ast.AnnAssign and node.value is not None:
+                self._bind_target(node.target, node.value)
+            elif kind is ast.If:
+                if _is_main_test(node.test):
+                    continue
+                checking = (dotted(node.test) or "").endswith("TYPE_CHECKING")
+                ctx.type_checking += checking
+                self.statements(node.body)
+                ctx.type_checking -= checking
+                self.statements(node.orelse)
+            elif kind in (ast.Try, ast.With, ast.For, ast.While) or kind.__name__ == "TryStar":
+                self.statements(node.body)
+                for handler in getattr(node, "handlers", ()):
+                    self.statements(handler.body)
+                self.statements(getattr(node, "orelse", []))
+                self.statements(getattr(node, "finalbody", []))
 
     # -- traversal --------------------------------------------------------------------------
 
     def visit(self, node: ast.AST) -> None:
-        kind = type(node)
-        handlers = self.enter.get(kind)
-        if handlers:
-            for handler in handlers:
-                handler(node)
-        special = self.special.get(kind)
-        if special is not None:
-            special(node)
-        else:
+        entry = self.table.get(node.__class__)
+        if entry is None:
             self.children(node)
-        handlers = self.leave.get(kind)
-        if handlers:
-            for handler in handlers:
-                handler(node)
+            return
+        enter, special, leave = entry
+        for handler in enter:
+            handler(node)
+        if special is None:
+            self.children(node)
+        else:
+            special(node)
+        for handler in leave:
+            handler(node)
 
     def children(self, node: ast.AST) -> None:
-        visit = self.visit
-        for name in node._fields:
+        visit, leaves = self.visit, self.leaves
+        for name in _fields(node.__class__):
             value = getattr(node, name, None)
-            if isinstance(value, list):
+            if value.__class__ is list:
                 for item in value:
-                    if isinstance(item, _AST):
+                    if item.__class__ not in leaves and isinstance(item, _AST):
                         visit(item)
-            elif isinstance(value, _AST):
+            elif value.__class__ not in leaves and isinstance(value, _AST):
                 visit(value)
 
     def body(self, nodes: list) -> None:
@@ -132,18 +189,22 @@ class Visitor:
         ctx.bind(node.name, Binding("def", line=node.lineno, key=ctx.binding_key(node.name)))
         scope = Scope("function", node.name, node)
         ctx.scopes.append(scope)
+        ctx.functions += 1
         self._params(node.args)
         dev = is_dev_name(node.name)
         ctx.env_guard += dev
         self.body(node.body)
         ctx.env_guard -= dev
+        ctx.functions -= 1
         ctx.scopes.pop()
 
     def _lambda(self, node: ast.Lambda) -> None:
         self._defaults(node.args)
         self.ctx.scopes.append(Scope("function", "<lambda>", node))
+        self.ctx.functions += 1
         self._params(node.args)
         self.visit(node.body)
+        self.ctx.functions -= 1
         self.ctx.scopes.pop()
 
     def _defaults(self, args: ast.arguments) -> None:

@@ -188,18 +188,6 @@ class Views:
             elif qualified in SEND_FILE or qualified in SEND_FROM_DIRECTORY:
                 self._send_file(node, qualified in SEND_FROM_DIRECTORY)
 
-    def visit_keyword(self, node: ast.keyword) -> None:
-        if node.arg == "SQLALCHEMY_COMMIT_ON_TEARDOWN":
-            self.ctx.facts.committers.add("<teardown>")
-
-    def visit_Constant(self, node: ast.Constant) -> None:
-        if node.value == "SQLALCHEMY_COMMIT_ON_TEARDOWN":
-            self.ctx.facts.committers.add("<teardown>")
-
-    def visit_Name(self, node: ast.Name) -> None:
-        if node.id == "SQLALCHEMY_COMMIT_ON_TEARDOWN":
-            self.ctx.facts.committers.add("<teardown>")
-
     def _db_session(self, func: ast.expr) -> bool:
         """`db.session.add`: an attribute `session` on a Flask-SQLAlchemy object."""
         return (
