@@ -233,6 +233,11 @@ class FileContext:
         if rule in self.selected and (RULES[rule].in_tests or not self.source.is_test):
             self.findings.append(self.finding(rule, node, message, entry))
 
+    def defer(self, into: list[Finding], rule: str, node: ast.AST, message: str, entry: str = ""):
+        """A finding the project pass confirms or drops (see `model.FileFacts`)."""
+        if self.wants(rule):
+            into.append(self.finding(rule, node, message, entry))
+
     def wants(self, *rules: str) -> bool:
         return any(
             r in self.selected and (RULES[r].in_tests or not self.source.is_test) for r in rules

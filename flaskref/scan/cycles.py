@@ -14,7 +14,7 @@ from flaskref.scan.files import SourceFile
 from flaskref.scan.model import RULES, FileFacts, Finding, Import
 
 
-def _targets(imp: Import, modules: dict) -> list[str]:
+def module_targets(imp: Import, modules: dict) -> list[str]:
     """Project modules an import statement runs: parents first, then submodules named."""
     out = []
     parts = imp.module.split(".")
@@ -38,7 +38,7 @@ def _replay(entry: str, modules: dict[str, tuple[SourceFile, FileFacts]]) -> Fin
         source, facts = modules[name]
         for imp in facts.imports:
             paused[name] = imp.line
-            for target in _targets(imp, modules):
+            for target in module_targets(imp, modules):
                 if target not in paused and target not in done:
                     failure = run(target)
                     if failure is not None:

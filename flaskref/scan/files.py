@@ -39,7 +39,8 @@ class SourceFile:
     path: Path
     #: Relative to the scanned root, with `/` separators: what findings print.
     rel: str
-    #: "python", "procfile", "dockerfile", "ini" or "toml".
+    #: "python", "procfile", "dockerfile", "ini", "toml" or "shell" (an entrypoint script; it
+    #: counts only when a starter runs it).
     kind: str
     module: str = ""
     is_test: bool = False
@@ -67,6 +68,8 @@ def kind_of(name: str) -> str | None:
         return "ini"
     if lower.endswith(".toml"):
         return "toml"
+    if lower.endswith(".sh"):
+        return "shell"
     return None
 
 

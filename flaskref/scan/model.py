@@ -178,6 +178,18 @@ class FileFacts:
     #: Findings that vanish if a production server imports this module (the `__main__` block
     #: then never runs in production).
     main_only: list[Finding] = field(default_factory=list)
+    #: Import-time findings, dropped if the project imports this module inside an app context.
+    import_time: list[Finding] = field(default_factory=list)
+    #: Project modules imported inside `with app.app_context():` (the factory's late imports).
+    context_imports: list[Import] = field(default_factory=list)
+    #: Functions called inside an app context, and the project imports each function makes:
+    #: `with app.app_context(): init_views(app)` imports what `init_views` imports in context.
+    context_calls: set[str] = field(default_factory=set)
+    function_imports: dict[str, list[Import]] = field(default_factory=dict)
+    #: Settings in a base or default config class, dropped if the project loads its config from
+    #: a file or the environment afterwards (`from_pyfile`, `from_envvar`, ...).
+    defaults: list[Finding] = field(default_factory=list)
+    loads_config: bool = False
 
 
 @dataclass

@@ -7,7 +7,7 @@ the app, and the per-file findings whose truth depends on the rest of the projec
 
 from __future__ import annotations
 
-from flaskref.scan.cycles import circular_imports
+from flaskref.scan.cycles import circular_imports, module_targets
 from flaskref.scan.files import SourceFile
 from flaskref.scan.model import RULES, Command, FileFacts, FileResult, Finding, Registration
 from flaskref.scan.starters import PYTHONS, WSGI_SERVERS
@@ -20,13 +20,21 @@ def combine(
     by_rel = {f.rel: f for f in files}
     python = [(by_rel[r.rel], r) for r in results if by_rel[r.rel].kind == "python" and not r.error]
     app_code = [(f, r) for f, r in python if not f.is_test]
-    commands = [c for r in results for c in r.commands]
+    scripts = {r.rel: r.commands for r in results if by_rel[r.rel].kind == "shell"}
+    commands = [c for r in results if by_rel[r.rel].kind != "shell" for c in r.commands]
     out: list[Finding] = []
-    starts = Starts(commands, [f for f, _ in python], {f.rel: r.facts for f, r in python})
+    starts = Starts(commands, [f for f, _ in python], {f.rel: r.facts for f, r in python}, scripts)
     for f, r in python:
         for finding in r.facts.main_only:
             if not starts.served_elsewhere(f):
                 out.append(finding)
+    in_context = imported_in_context({f.module: r.facts for f, r in app_code})
+    loads_config = any(r.facts.loads_config for _, r in app_code)
+    for f, r in app_code:
+        if f.module not in in_context:
+            out.extend(r.facts.import_time)
+        if not loads_config:
+            out.extend(r.facts.defaults)
     committers = set().union(*(r.facts.committers for _, r in python)) if python else set()
     if "<teardown>" not in committers:
         for _, r in app_code:
@@ -43,11 +51,41 @@ def combine(
     return [f for f in out if f.rule in selected]
 
 
+def imported_in_context(modules: dict[str, FileFacts]) -> set[str]:
+    """Modules first imported inside `with app.app_context():` (a factory importing its
+    blueprints late), with everything their top-level imports pull in: code at their module
+    level runs inside that context."""
+    called = set().union(*(facts.context_calls for facts in modules.values()))
+    imports = [imp for facts in modules.values() for imp in facts.context_imports]
+    imports += [
+        imp
+        for facts in modules.values()
+        for name, made in facts.function_imports.items()
+        if name in called
+        for imp in made
+    ]
+    todo = [target for imp in imports for target in module_targets(imp, modules)]
+    seen: set[str] = set()
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        for imp in modules[name].imports:
+            todo.extend(module_targets(imp, modules))
+    return seen
+
+
 # -- duplicate endpoints and blueprints ----------------------------------------------------------
 
 
 def _finding(rule: str, source: SourceFile, reg: Registration, message: str) -> Finding:
     return Finding(source.rel, reg.line, reg.column, rule, message, RULES[rule].entry)
+
+
+def _name(key: str) -> str:
+    """The variable name in a registration key (`pkg.views:bp` -> `bp`)."""
+    return key.rsplit(":", 1)[-1]
 
 
 def _duplicates(views: list[tuple[SourceFile, list[Registration]]]) -> list[Finding]:
@@ -64,8 +102,8 @@ def _duplicates(views: list[tuple[SourceFile, list[Registration]]]) -> list[Find
                     "duplicate-endpoint",
                     source,
                     reg,
-                    f"endpoint {reg.label!r} is already taken by the view at {where} on the same "
-                    "app or blueprint (AssertionError: View function mapping is overwriting an "
+                    f"endpoint {reg.label!r} is already taken on {_name(reg.target)} by the view "
+                    f"at {where} (AssertionError: View function mapping is overwriting an "
                     "existing endpoint function); rename one or pass endpoint=",
                 )
             )
@@ -82,7 +120,7 @@ def _twice(blueprints: list[tuple[SourceFile, list[Registration]]]) -> list[Find
                 seen[key] = (source, reg)
                 continue
             first = seen[key]
-            name = reg.item.rsplit(":", 1)[-1]
+            name = _name(reg.item)
             out.append(
                 _finding(
                     "blueprint-registered-twice",
@@ -103,14 +141,52 @@ class Starts:
     """What the starter files run, matched to the project's Python files."""
 
     def __init__(
-        self, commands: list[Command], python: list[SourceFile], facts: dict[str, FileFacts]
+        self,
+        commands: list[Command],
+        python: list[SourceFile],
+        facts: dict[str, FileFacts],
+        scripts: dict[str, list[Command]] | None = None,
     ):
-        self.commands = [c for c in commands if not c.is_dev]
+        self.commands = self._expand([c for c in commands if not c.is_dev], scripts or {})
         self.python = python
         self.facts = facts
         self.by_module = {f.module: f for f in python}
         self.servers = [c for c in self.commands if self._server(c.argv)]
         self.scripts = {f.rel for c in self.commands for f in [self._script(c.argv)] if f}
+
+    @staticmethod
+    def _expand(commands: list[Command], scripts: dict[str, list[Command]]) -> list[Command]:
+        """Replace a command that runs a project shell script (a Docker entrypoint) by the
+        script's own commands; scripts nothing runs are not starters."""
+        out: list[Command] = []
+        seen: set[str] = set()
+        todo = list(commands)
+        while todo:
+            command = todo.pop(0)
+            argv = command.argv
+            if argv and argv[0].rsplit("/", 1)[-1] in ("sh", "bash") and len(argv) > 1:
+                argv = argv[1:]
+            script = argv[0] if argv and argv[0].endswith(".sh") else ""
+            found = [
+                rel
+                for rel in scripts
+                if script
+                and (
+                    rel == script.lstrip("./")
+                    or script.endswith("/" + rel)
+                    or rel.rsplit("/", 1)[-1] == script.rsplit("/", 1)[-1]
+                )
+            ]
+            if len(found) == 1:
+                if found[0] not in seen:
+                    seen.add(found[0])
+                    todo.extend(
+                        Command(c.file, c.line, c.argv, command.process, command.is_dev)
+                        for c in scripts[found[0]]
+                    )
+                continue
+            out.append(command)
+        return out
 
     @staticmethod
     def _server(argv: tuple[str, ...]) -> bool:

@@ -37,9 +37,10 @@ def analyze_starter(source: SourceFile) -> FileResult:
         "dockerfile": _dockerfile,
         "ini": _ini,
         "toml": _toml,
+        "shell": _shell,
     }[source.kind]
     try:
-        found = reader(text)
+        found = list(reader(text))
     except (configparser.Error, tomllib.TOMLDecodeError, ValueError) as exc:
         if source.kind == "toml" or source.kind == "ini":
             # Not every *.ini/*.toml is ours to judge; one we cannot read starts nothing.
@@ -96,6 +97,22 @@ def _strip(words: list[str]) -> list[str]:
         else:
             break
     return words
+
+
+def _shell(text: str):
+    """An entrypoint script: each command line (continuations joined), `#` comments dropped."""
+    logical, start = "", 0
+    for number, raw in enumerate(text.splitlines(), 1):
+        stripped = raw.strip()
+        if not logical:
+            if not stripped or stripped.startswith("#"):
+                continue
+            start = number
+        if stripped.endswith("\\"):
+            logical += stripped[:-1] + " "
+            continue
+        yield start, "", logical + stripped
+        logical = ""
 
 
 def _procfile(text: str):

@@ -123,6 +123,13 @@ class Visitor:
                 self._import_from(node)
             elif kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
                 ctx.bind(node.name, Binding("def", line=node.lineno))
+                # Imports inside functions matter too (see FileFacts.function_imports).
+                is_function = kind is not ast.ClassDef
+                ctx.scopes.append(Scope("function" if is_function else "class", node.name, node))
+                ctx.functions += is_function
+                self.statements(node.body)
+                ctx.functions -= is_function
+                ctx.scopes.pop()
             elif kind is ast.Assign:
                 for target in node.targets:
                     self._bind_target(target, node.value)
@@ -261,6 +268,13 @@ class Visitor:
 
     def _note_import(self, node: ast.stmt, module: str, names: tuple[str, ...]) -> None:
         ctx = self.ctx
+        if module and ctx.functions and ctx.is_project(module):
+            imp = Import(node.lineno, 1, module, names)
+            if ctx.app_context:
+                ctx.facts.context_imports.append(imp)
+            else:
+                func = ctx.function()
+                ctx.facts.function_imports.setdefault(func.name, []).append(imp)
         if (
             ctx.at_module_level
             and not ctx.main_guard

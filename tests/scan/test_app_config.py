@@ -275,3 +275,22 @@ def test_cookie_look_alikes(project):
         "    app.config['SESSION_COOKIE_SECURE'] = False\n"
     )
     assert hits(project({"app.py": "import os\n" + code}, {"insecure-session-cookie"})) == []
+
+
+def test_default_config_class_replaced_by_a_config_file(project):
+    files = {
+        "forum/configs/default.py": "class DefaultConfig:\n    SECRET_KEY = 'secret key'\n"
+        "    SESSION_COOKIE_HTTPONLY = False\n",
+        "forum/app.py": APP + "def configure(app, path):\n"
+        "    app.config.from_object('forum.configs.default.DefaultConfig')\n"
+        "    app.config.from_pyfile(path)\n",
+    }
+    assert hits(project(files)) == []
+    # An explicitly production class is not a default.
+    files["forum/configs/default.py"] += (
+        "class ProductionConfig(DefaultConfig):\n    DEBUG = True\n"
+    )
+    assert hits(project(files)) == [("forum/configs/default.py", 5)]
+    # Without the config file the defaults are what production runs.
+    files["forum/app.py"] = APP
+    assert len(hits(project(files))) == 3

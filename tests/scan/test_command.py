@@ -4,6 +4,7 @@ import importlib.resources
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -219,3 +220,17 @@ def test_scan_does_not_import_textual(tmp_path):
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path
     )
     assert proc.returncode in (0, 1), proc.stderr
+
+
+def test_pre_commit_hook_runs_this_command():
+    import tomllib
+
+    import yaml
+
+    root = Path(__file__).resolve().parents[2]
+    hooks = yaml.safe_load((root / ".pre-commit-hooks.yaml").read_text())
+    hook = next(h for h in hooks if h["id"] == "flaskref-scan")
+    assert hook["entry"].split() == ["flaskref", "scan"]
+    assert hook["pass_filenames"] is False  # project rules need every file
+    scripts = tomllib.loads((root / "pyproject.toml").read_text())["project"]["scripts"]
+    assert "flaskref" in scripts

@@ -112,3 +112,32 @@ def test_alembic_env_runs_inside_flask_db(project):
     files = {"migrations/env.py": env, "migrations/script.py.mako": "${message}\n"}
     assert hits(project(files, {"context-at-import"})) == []
     assert hits(project({"scripts/env.py": env}, {"context-at-import"})) == [("scripts/env.py", 2)]
+
+
+def test_modules_a_factory_imports_inside_an_app_context(project):
+    files = {
+        "shop/__init__.py": "from flask import Flask\ndef create_app():\n"
+        "    app = Flask(__name__)\n    with app.app_context():\n"
+        "        from shop.api import api\n        app.register_blueprint(api)\n    return app\n",
+        "shop/api.py": "from flask import Blueprint, current_app\nfrom shop import helpers\n"
+        "api = Blueprint('api', __name__)\nDOCS = current_app.config.get('DOCS')\n",
+        "shop/helpers.py": "from flask import current_app\n@current_app.url_defaults\n"
+        "def defaults(endpoint, values):\n    pass\n",
+        "shop/other.py": "from flask import current_app\nX = current_app.name  # <-\n",
+    }
+    assert hits(project(files, {"context-at-import"})) == marked(files)
+
+
+def test_modules_imported_by_a_function_called_in_an_app_context(project):
+    files = {
+        "shop/__init__.py": "from flask import Flask\nfrom shop.setup import init_globals\n"
+        "def create_app():\n    app = Flask(__name__)\n    with app.app_context():\n"
+        "        init_globals(app)\n    return app\n",
+        "shop/setup.py": "def init_globals(app):\n    from shop.geo import lookup\n"
+        "    app.jinja_env.globals.update(lookup=lookup)\n"
+        "def unused():\n    from shop.other import x\n",
+        "shop/geo.py": "from flask import current_app\nDB = open(current_app.config['GEO'])\n"
+        "def lookup(ip):\n    return DB\n",
+        "shop/other.py": "from flask import current_app\nx = current_app.name  # <-\n",
+    }
+    assert hits(project(files, {"context-at-import"})) == marked(files)

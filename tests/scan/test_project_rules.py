@@ -304,3 +304,31 @@ def test_a_starter_decides_which_module_runs_first(project):
     assert hits(project(files, {"circular-import"})) == [("b.py", 1)]
     files["Procfile"] = "web: gunicorn b:app\n"
     assert hits(project(files, {"circular-import"})) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("nginx.conf", "worker_processes 4;\nevents { }\n"),
+        ("broken.ini", "[section\nkey\n"),
+        ("broken.toml", "[deploy\nstartCommand = \n"),
+        ("fly.toml", "processes = 3\n[experimental]\ncmd = 5\n"),
+    ],
+)
+def test_config_files_we_cannot_read_start_nothing(project, name, text):
+    report = project({"app.py": RUNS, name: text})
+    assert hits(report) == [] and report.skipped == []
+
+
+def test_a_docker_entrypoint_script_is_read(project):
+    files = {
+        "app.py": RUNS.replace("app.run()", "app.run(debug=True)"),
+        "Dockerfile": 'FROM python\nENTRYPOINT ["/srv/docker-entrypoint.sh"]\n',
+        "docker-entrypoint.sh": "#!/bin/sh\nset -e\nflask db upgrade\n"
+        "exec gunicorn 'app:app' \\\n  --bind 0.0.0.0:8000\n",
+        "scripts/dev.sh": "flask run --debug\n",  # run by nobody: not a starter
+    }
+    # gunicorn serves app.py, so its `__main__` block (debug=True) never runs in production.
+    assert hits(project(files)) == []
+    files["docker-entrypoint.sh"] = "#!/bin/sh\nexec python app.py\n"
+    assert hits(project(files)) == [("app.py", 4), ("docker-entrypoint.sh", 2)]

@@ -54,6 +54,7 @@ class AppConfig:
         self.active = ctx.wants("debug-enabled", "hardcoded-secret-key", "insecure-session-cookie")
         stem_words = set(words(ctx.source.rel.rsplit(".", 1)[0]))
         self.config_module = bool(stem_words & (CONFIG_WORDS | PROD_WORDS))
+        self.prod_module = bool(stem_words & PROD_WORDS)
         self.classes: list[ConfigClass] = []
         self.module_settings: list[Setting] = []
         self.from_object_self = False
@@ -98,6 +99,7 @@ class AppConfig:
             return
         if func.attr in OVERRIDES and self._is_config(func.value):
             self.overridden.add(self._scope_id())
+            self.ctx.facts.loads_config = True
         elif func.attr == "from_object" and self._is_config(func.value):
             arg = argument(node, 0, "obj")
             if isinstance(arg, ast.Name) and arg.id == "__name__":
@@ -247,11 +249,16 @@ class AppConfig:
                 rule, what, entry = self._value_problem(s)
                 ctx.report(rule, s.node, self._message(rule, what, "set on the app"), entry)
         if not ctx.source.is_dev and (self.config_module or self.from_object_self):
+            prod = self.prod_module
             for s in self.module_settings:
                 problem = self._value_problem(s)
                 if problem:
                     rule, what, entry = problem
-                    ctx.report(rule, s.node, self._message(rule, what, "in a config module"), entry)
+                    message = self._message(rule, what, "in a config module")
+                    if prod:
+                        ctx.report(rule, s.node, message, entry)
+                    else:
+                        ctx.defer(ctx.facts.defaults, rule, s.node, message, entry)
         self._finish_classes()
 
     def _finish_classes(self) -> None:
@@ -298,4 +305,9 @@ class AppConfig:
                 rule, what, entry = problem
                 names = ", ".join(dict.fromkeys(leaf.name for leaf in reached))
                 where = f"in {cls.name}" + (f" (used by {names})" if names != cls.name else "")
-                ctx.report(rule, s.node, self._message(rule, what, where), entry)
+                message = self._message(rule, what, where)
+                if set(words(cls.name)) & PROD_WORDS:
+                    ctx.report(rule, s.node, message, entry)
+                else:
+                    # A base or default class: a config file loaded later may replace it.
+                    ctx.defer(ctx.facts.defaults, rule, s.node, message, entry)

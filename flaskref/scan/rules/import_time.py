@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 
 from flaskref.scan.context import FileContext
+from flaskref.scan.names import call_name
 
 #: The proxies, and the entry explaining each.
 PROXIES = {
@@ -48,7 +49,8 @@ class ImportTime:
         if name is None:
             return
         what = "application" if PROXIES[name].endswith("app-context") else "request"
-        ctx.report(
+        ctx.defer(
+            ctx.facts.import_time,
             "context-at-import",
             node,
             f"`{name}{shown}` runs at import time, when there is no {what} context "
@@ -64,6 +66,8 @@ class ImportTime:
 
     def visit_Call(self, node: ast.Call) -> None:
         ctx = self.ctx
+        if ctx.app_context and ctx.functions:
+            ctx.facts.context_calls.add(call_name(node))
         if not self.create_all or not ctx.at_import_time or ctx.app_context:
             return
         func = node.func
@@ -82,4 +86,4 @@ class ImportTime:
                 "db.create_all() at import time has no app context (RuntimeError: Working "
                 "outside of application context); call it inside `with app.app_context():`"
             )
-        ctx.report("create-all-at-import", node, message)
+        ctx.defer(ctx.facts.import_time, "create-all-at-import", node, message)

@@ -202,10 +202,11 @@ class Views:
         text = string_value(location)
         if not text or text.startswith(("//", "#", "?")) or SCHEME.match(text):
             return
+        shown = ast.unparse(location) if isinstance(location, ast.JoinedStr) else repr(text)
         self.ctx.report(
             "redirect-literal-path",
             location,
-            f"redirect({text!r}) hard-codes a URL path; build it with url_for('endpoint') so "
+            f"redirect({shown}) hard-codes a URL path; build it with url_for('endpoint') so "
             "it follows the routes, blueprint prefixes and SCRIPT_NAME",
         )
 
