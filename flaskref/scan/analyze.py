@@ -10,13 +10,17 @@ import ast
 from flaskref.scan.context import FileContext
 from flaskref.scan.files import SourceFile
 from flaskref.scan.model import FileResult, Finding
+from flaskref.scan.removed_table import RemovedTable
 from flaskref.scan.rules import CHECKERS, TRIGGERS
 from flaskref.scan.suppress import ignores
 from flaskref.scan.visitor import Visitor
 
 
 def analyze_python(
-    source: SourceFile, project: frozenset[str], selected: frozenset[str]
+    source: SourceFile,
+    project: frozenset[str],
+    selected: frozenset[str],
+    removed: RemovedTable | None = None,
 ) -> FileResult:
     result = FileResult(source.rel)
     try:
@@ -33,8 +37,8 @@ def analyze_python(
     except (ValueError, RecursionError, MemoryError) as exc:
         result.error = f"does not parse ({type(exc).__name__}: {exc}); skipped"
         return result
-    ctx = FileContext(source, project, selected)
-    if TRIGGERS.search(data):
+    ctx = FileContext(source, project, selected, removed)
+    if TRIGGERS.search(data) or (removed is not None and removed.mentioned(data)):
         Visitor(ctx, [checker(ctx) for checker in CHECKERS]).run(tree)
     else:
         visitor = Visitor(ctx, [])

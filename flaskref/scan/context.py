@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from flaskref.scan.files import DEV_WORDS, SourceFile
 from flaskref.scan.model import RULES, FileFacts, Finding
 from flaskref.scan.names import APP_NAMES, DB_NAMES, Binding, dotted
+from flaskref.scan.removed_table import RemovedTable
 
 #: Words that make an `if` test environment- or mode-driven: what it guards is not hard-coded.
 ENV_WORDS = DEV_WORDS | frozenset(
@@ -32,8 +33,16 @@ class Scope:
 class FileContext:
     """One Python file being scanned: its facts, findings and the visitor's position."""
 
-    def __init__(self, source: SourceFile, project: frozenset[str], selected: frozenset[str]):
+    def __init__(
+        self,
+        source: SourceFile,
+        project: frozenset[str],
+        selected: frozenset[str],
+        removed: RemovedTable | None = None,
+    ):
         self.source = source
+        #: The removed-API table (None: the rule has nothing to look up).
+        self.removed = removed
         self.module = source.module
         self.is_package = source.path.name == "__init__.py"
         self.project = project

@@ -91,7 +91,7 @@ RULES: dict[str, Rule] = {
         ),
         Rule(
             "removed-api",
-            "removed-api-upgrade",
+            "removed-api-replacements",
             "an import or use of a name the libraries have removed",
             in_tests=True,
         ),

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flaskref.scan.model import RULES
+from flaskref.scan.removed_table import RemovedTable
 
 KEYS = ("select", "ignore", "exclude")
 
@@ -25,6 +26,8 @@ class Options:
     exclude: tuple[str, ...] = ()
     #: Where the settings came from, for messages ("" when none were found).
     config: str = ""
+    #: The removed-API table; None means the one shipped with flaskref.
+    removed: RemovedTable | None = None
 
 
 def rule_list(value: object, where: str) -> list[str]:

@@ -16,6 +16,7 @@ from flaskref.scan.analyze import analyze_python
 from flaskref.scan.model import FileResult, Finding
 from flaskref.scan.options import Options
 from flaskref.scan.project import combine
+from flaskref.scan.removed_table import default_table
 from flaskref.scan.starters import analyze_starter
 from flaskref.scan.suppress import ignored
 
@@ -37,18 +38,18 @@ class Report:
     skipped: list[tuple[str, str]] = field(default_factory=list)
 
 
-_project: frozenset[str] = frozenset()
-_selected: frozenset[str] = frozenset()
+_shared: tuple = ()
 
 
-def _init(project: frozenset[str], selected: frozenset[str]) -> None:
-    global _project, _selected
-    _project, _selected = project, selected
+def _init(*shared) -> None:
+    """A worker's copy of what every file's analysis shares (project, rules, table)."""
+    global _shared
+    _shared = shared
 
 
 def _work(chunk: list[filesmod.SourceFile]) -> list[FileResult]:
     with _no_cycle_collection():
-        return [analyze_python(f, _project, _selected) for f in chunk]
+        return [analyze_python(f, *_shared) for f in chunk]
 
 
 @contextmanager
@@ -80,14 +81,18 @@ def scan(paths: list[Path], options: Options, jobs: int | None = None) -> Report
     python = [f for f in sources if f.kind == "python"]
     project = frozenset(f.module.split(".", 1)[0] for f in python if not f.is_test)
     selected = options.selected
+    removed = None
+    if "removed-api" in selected:
+        removed = options.removed if options.removed is not None else default_table()
     workers = _jobs(jobs, len(python))
     if workers > 1:
         chunks = [python[i : i + CHUNK] for i in range(0, len(python), CHUNK)]
-        with ProcessPoolExecutor(workers, initializer=_init, initargs=(project, selected)) as pool:
+        shared = (project, selected, removed)
+        with ProcessPoolExecutor(workers, initializer=_init, initargs=shared) as pool:
             results = [r for done in pool.map(_work, chunks) for r in done]
     else:
         with _no_cycle_collection():
-            results = [analyze_python(f, project, selected) for f in python]
+            results = [analyze_python(f, project, selected, removed) for f in python]
     results.extend(analyze_starter(f) for f in sources if f.kind != "python")
 
     report = Report(root, len(sources))

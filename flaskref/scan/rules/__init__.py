@@ -11,12 +11,14 @@ import re
 
 from flaskref.scan.rules.app_config import AppConfig
 from flaskref.scan.rules.import_time import ImportTime
+from flaskref.scan.rules.removed import RemovedApi
 from flaskref.scan.rules.routing import Routing
 from flaskref.scan.rules.views import Views
 
-CHECKERS = (AppConfig, ImportTime, Views, Routing)
+CHECKERS = (AppConfig, ImportTime, Views, Routing, RemovedApi)
 
-#: A checker cannot report anything in a file without one of these words: every rule needs
+#: A checker cannot report anything in a file without one of these words (removed-api adds
+#: the libraries and attribute names of its table, `RemovedTable.mentioned`): every rule needs
 #: Flask imported, a setting's name, a route, a commit or a starter's `.run(`. A file without
 #: any of them (most of a project's plain-Python modules) gets only the statement-level pass
 #: that the project pass needs (imports and module-level names). Keep in step with the rules:
