@@ -57,7 +57,7 @@ def _parser() -> argparse.ArgumentParser:
         "--jobs",
         type=int,
         metavar="N",
-        help="worker processes (default: one per core for large projects, else 1)",
+        help="worker processes (default: one per core from 400 files on 3+ cores, else 1)",
     )
     p.add_argument(
         "--tui", action="store_true", help="browse the findings, each opening its KB entry"
