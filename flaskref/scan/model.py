@@ -102,7 +102,7 @@ RULES: dict[str, Rule] = {
         ),
         Rule(
             "send-file-attachment-filename",
-            "send-file-renamed-arguments",
+            "send-file-attachment-filename-removed",
             "send_file/send_from_directory keywords removed in Flask 2.2",
             in_tests=True,
         ),

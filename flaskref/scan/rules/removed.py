@@ -31,6 +31,7 @@ ENTRIES = (
     (("", "json_decoder"), "flask-json-encoder-removed"),
     (("", "before_first_request"), "before-first-request-removed"),
     (("", "before_app_first_request"), "before-first-request-removed"),
+    (("flask.app", ""), "flask-23-removed-app-attributes"),
     (("jinja2", ""), "jinja2-escape-import"),
     (("itsdangerous", ""), "itsdangerous-removed-imports"),
     (("markupsafe", ""), "markupsafe-soft-unicode"),

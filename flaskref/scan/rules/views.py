@@ -223,6 +223,7 @@ class Views:
                 kw,
                 f"{called}({kw.arg}=...) was renamed to {new}= in Flask 2.0 and removed in 2.2 "
                 f"(TypeError: unexpected keyword argument '{kw.arg}')",
+                "send-from-directory-filename-path" if kw.arg == "filename" else "",
             )
 
     # -- request.args["x"] ------------------------------------------------------------------
