@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 EXIT_FOUND, EXIT_NOT_FOUND, EXIT_USAGE = 0, 1, 2
-COMMANDS = ("search", "show", "topics", "check", "index")
+COMMANDS = ("search", "show", "topics", "check", "index", "scan")
 
 EPILOG = """\
 commands:
@@ -23,6 +23,7 @@ commands:
   flaskref topics              list the topics and how many entries each has
   flaskref check [DIR...]      validate KB files (default: the KB in use)
   flaskref index --rebuild     rebuild the cached search index
+  flaskref scan [PATH...]      find the KB's mistakes in a project's source (see scan --help)
   flaskref search QUERY...     the same as `flaskref QUERY...` (to search for a command's name)
   flaskref                     on a terminal: open the interactive reference (TUI)
 
@@ -210,6 +211,10 @@ def _open_tui(text: str, kb: list[str]) -> int:
 def _command(name: str, args: list[str]) -> int:
     if name == "search":
         return _lookup(args)
+    if name == "scan":
+        from flaskref.scan.command import main as scan
+
+        return scan(args)
     p = _Parser(prog=f"flaskref {name}")
     _common(p)
     if name == "show":

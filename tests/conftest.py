@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+#: tests/data holds sample projects (with their own tests/ and conftest.py) for `flaskref scan`.
+collect_ignore = ["data"]
 
 
 @pytest.fixture(autouse=True)
