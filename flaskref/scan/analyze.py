@@ -48,11 +48,10 @@ def analyze_python(
     if b"SQLALCHEMY_COMMIT_ON_TEARDOWN" in data:  # Flask-SQLAlchemy 2 commits for every view
         ctx.facts.committers.add("<teardown>")
     findings = ctx.findings
-    if findings or ctx.facts.main_only or ctx.facts.uncommitted:
+    if findings or ctx.facts.uncommitted:
         lines = data.splitlines()
         result.findings = [_columns(f, lines) for f in findings]
         facts = ctx.facts
-        facts.main_only = [_columns(f, lines) for f in facts.main_only]
         facts.uncommitted = [(_columns(f, lines), names) for f, names in facts.uncommitted]
     result.ignores = ignores(data)
     return result

@@ -175,9 +175,6 @@ class FileFacts:
     committers: set[str] = field(default_factory=set)
     #: Findings that hold only if no function they call is a committer, keyed by called names.
     uncommitted: list[tuple[Finding, frozenset[str]]] = field(default_factory=list)
-    #: Findings that vanish if a production server imports this module (the `__main__` block
-    #: then never runs in production).
-    main_only: list[Finding] = field(default_factory=list)
     #: Import-time findings, dropped if the project imports this module inside an app context.
     import_time: list[Finding] = field(default_factory=list)
     #: Project modules imported inside `with app.app_context():` (the factory's late imports).

@@ -24,10 +24,6 @@ def combine(
     commands = [c for r in results if by_rel[r.rel].kind != "shell" for c in r.commands]
     out: list[Finding] = []
     starts = Starts(commands, [f for f, _ in python], {f.rel: r.facts for f, r in python}, scripts)
-    for f, r in python:
-        for finding in r.facts.main_only:
-            if not starts.served_elsewhere(f):
-                out.append(finding)
     in_context = imported_in_context({f.module: r.facts for f, r in app_code})
     loads_config = any(r.facts.loads_config for _, r in app_code)
     for f, r in app_code:
@@ -230,11 +226,6 @@ class Starts:
                 if ":" in word and module in self.by_module:
                     names.add(module)
         return names
-
-    def served_elsewhere(self, source: SourceFile) -> bool:
-        """Production starts a WSGI server, and nothing runs this file as a script: its
-        `__main__` block never runs in production."""
-        return bool(self.servers) and source.rel not in self.scripts
 
     def dev_servers(self) -> list[Finding]:
         out = []

@@ -136,13 +136,14 @@ def test_debug_in_development_only_files(project):
     assert hits(project({"tests/test_app.py": APP + "app.debug = True\n"})) == []
 
 
-def test_main_block_is_dev_only_when_production_serves_the_module(project):
+def test_debug_in_the_main_block_is_reported_whoever_serves_the_module(project):
+    # gunicorn never runs the `__main__` block, but `python app.py` on a server does: the
+    # flag belongs in a development-only file or the environment.
     files = {
         "app.py": APP + "if __name__ == '__main__':\n    app.run(debug=True)\n",
         "Procfile": "web: gunicorn app:app\n",
     }
-    assert hits(project(files, {"debug-enabled"})) == []
-    # ... but not when production runs the file as a script.
+    assert hits(project(files, {"debug-enabled"})) == [("app.py", 4)]
     files["Procfile"] = "web: python app.py\n"
     assert hits(project(files, {"debug-enabled"})) == [("app.py", 4)]
 

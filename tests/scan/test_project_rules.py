@@ -328,7 +328,7 @@ def test_a_docker_entrypoint_script_is_read(project):
         "exec gunicorn 'app:app' \\\n  --bind 0.0.0.0:8000\n",
         "scripts/dev.sh": "flask run --debug\n",  # run by nobody: not a starter
     }
-    # gunicorn serves app.py, so its `__main__` block (debug=True) never runs in production.
-    assert hits(project(files)) == []
+    # gunicorn serves app.py: only its `__main__` block's debug flag is reported.
+    assert hits(project(files)) == [("app.py", 4)]
     files["docker-entrypoint.sh"] = "#!/bin/sh\nexec python app.py\n"
     assert hits(project(files)) == [("app.py", 4), ("docker-entrypoint.sh", 2)]

@@ -190,12 +190,7 @@ class AppConfig:
         if rule == "hardcoded-secret-key":
             self.secrets.setdefault(self._scope_id(), []).append(setting)
             return
-        message = self._message(rule, what, "set on the app")
-        finding = ctx.finding(rule, setting.node, message, entry)
-        if ctx.main_guard:
-            ctx.facts.main_only.append(finding)
-        else:
-            ctx.report(rule, setting.node, message, entry)
+        ctx.report(rule, setting.node, self._message(rule, what, "set on the app"), entry)
 
     def _run(self, node: ast.Call) -> None:
         """`app.run(debug=True)`, `app.run(host, port, True)`, `socketio.run(app, debug=True)`."""
@@ -210,15 +205,15 @@ class AppConfig:
             return
         if not (is_true(debug) or self._bound_true(debug)) or ctx.in_dev_code():
             return
-        if not ctx.wants("debug-enabled"):
-            return
-        message = (
+        # Reported even when production serves the module with a WSGI server and its
+        # `__main__` block never runs there: the flag stays one `python app.py` away from a
+        # server, and only a development-only file may carry it.
+        ctx.report(
+            "debug-enabled",
+            debug,
             "app.run(debug=True) starts the Werkzeug debugger, which runs any code a visitor "
-            "types; take debug from the environment or `flask run --debug`"
+            "types; take debug from the environment or `flask run --debug`",
         )
-        # `app.run()` only runs when the file is started as a script; if production serves
-        # this module with gunicorn, the project pass drops the finding.
-        ctx.facts.main_only.append(ctx.finding("debug-enabled", debug, message))
 
     def _bound(self, node: ast.expr) -> ast.expr | None:
         if isinstance(node, ast.Name):
