@@ -8,7 +8,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 
 class EntryCommands(Provider):
-    """Every KB entry, by title; choosing one opens it."""
+    """Every KB entry, by title; choosing one opens it (escape comes back)."""
 
     def _entries(self):
         engine = getattr(self.app, "engine", None)

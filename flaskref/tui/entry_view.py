@@ -1,0 +1,206 @@
+"""The entry view: the problem and the fix side by side, or the fix first in one pane.
+
+Wide screens (see `FlaskrefApp.WIDE`) show the problem (title, symptom, messages) on the left
+and the fix on the right; narrower ones show one pane, the fix first, the problem below it.
+Both panes are `EntryText` widgets showing lines the render thread made (see `reader.py`);
+"See also" is an option list under the fix, so related entries open with a click or with
+tab and enter.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Hashable, Sequence
+from functools import partial
+from typing import Any
+
+from rich.console import RenderableType
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.geometry import Size
+from textual.strip import Strip
+from textual.widget import Widget
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from flaskref.tui.reader import (
+    DEFAULT_PALETTE,
+    Palette,
+    Renderer,
+    message_document,
+    problem_document,
+    solution_document,
+)
+
+Build = Callable[[Palette], RenderableType]
+
+
+class EntryText(Widget):
+    """Lines made on the render thread; showing them is all the UI thread does."""
+
+    DEFAULT_CSS = "EntryText { height: auto; }"
+
+    def __init__(self, renderer: Renderer, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._renderer = renderer
+        self._lines: list[Strip] = []
+        self._source: tuple[Hashable, Build] | None = None
+        self.shown: Hashable | None = None
+        """The cache key (document, width, palette) of the lines on screen."""
+
+    def show(self, key: Hashable, build: Build) -> None:
+        """Show the document `build(palette)` makes; `key` names it for the render cache."""
+        if self._source is not None and self._source[0] == key:
+            return
+        self._source = (key, build)
+        self._request()
+
+    @property
+    def document(self) -> Hashable | None:
+        """The key of the document shown (or on its way)."""
+        return self._source[0] if self._source else None
+
+    def on_resize(self) -> None:
+        self._request()
+
+    def restyle(self) -> None:
+        """The theme changed: render again in its colours."""
+        self._request()
+
+    def _request(self) -> None:
+        width = self.size.width
+        if self._source is None or width <= 0:
+            return
+        palette = getattr(self.app, "palette", DEFAULT_PALETTE)
+        doc, build = self._source
+        key = (doc, width, palette)
+        if key == self.shown:
+            return
+        lines = self._renderer.cached(key)
+        if lines is not None:
+            self._set(key, lines)
+            return
+        future = self._renderer.render(key, partial(build, palette), width, palette)
+        self.run_worker(self._wait(key, future), group="render", exclusive=True)
+
+    async def _wait(self, key: Hashable, future) -> None:
+        self._set(key, await asyncio.wrap_future(future))
+
+    def _set(self, key: Hashable, lines: list[Strip]) -> None:
+        self.shown = key
+        self._lines = lines
+        self.refresh(layout=True)
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        return container.width
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._lines)
+
+    def render_line(self, y: int) -> Strip:
+        style = self.rich_style
+        if y < len(self._lines):
+            return self._lines[y].apply_style(style)
+        return Strip.blank(self.size.width, style)
+
+    @property
+    def text(self) -> str:
+        """The lines as plain text (tests read what is on screen)."""
+        return "\n".join(line.text.rstrip() for line in self._lines)
+
+
+class SeeAlso(OptionList):
+    """Related entries; choosing one opens it (the app handles `OptionSelected`)."""
+
+    def show(self, links: Sequence[tuple[str, str]]) -> None:
+        self.set_options(Option(Text(f"→ {title}"), id=entry_id) for entry_id, title in links)
+        self.display = bool(links)
+        self.border_title = "See also"
+
+
+def _doc_key(kind: str, thing: Any) -> Hashable:
+    try:
+        hash(thing)
+    except TypeError:
+        thing = id(thing)  # an unhashable entry-like object: its identity names it
+    return (kind, thing)
+
+
+class EntryView(Horizontal):
+    """The entry, or a message, in one or two panes (`wide` chooses)."""
+
+    def __init__(self, renderer: Renderer, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._renderer = renderer
+        self._shown: tuple[str, tuple] | None = None
+        self.wide = True
+        """Two panes (problem | fix) rather than one (fix, then problem)."""
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="problem-pane"):
+            yield EntryText(self._renderer, id="problem")
+        with VerticalScroll(id="solution-pane"):
+            yield EntryText(self._renderer, id="solution")
+            yield SeeAlso(id="see-also")
+
+    def on_mount(self) -> None:
+        self.query_one("#problem-pane").border_title = "Problem"
+        self.query_one(SeeAlso).display = False
+
+    def show_entry(self, entry: Any, links: Sequence[tuple[str, str]]) -> None:
+        """Show an entry; `links` are the (id, title) pairs of its "See also"."""
+        self._shown = ("entry", (entry, tuple(links)))
+        solution = self.query_one("#solution", EntryText)
+        changed = solution.document != self._solution_key(entry)
+        if self.wide:
+            self.query_one("#problem", EntryText).show(
+                _doc_key("problem", entry), partial(problem_document, entry)
+            )
+        solution.show(
+            self._solution_key(entry),
+            partial(solution_document, entry, with_problem=not self.wide),
+        )
+        self.query_one(SeeAlso).show(links)
+        if changed:
+            for pane in self.query(VerticalScroll):
+                pane.scroll_home(animate=False)
+        topic = getattr(entry, "topic", "")
+        self.query_one("#solution-pane").border_title = f"Fix · {topic}" if topic else "Fix"
+
+    def show_message(self, left: str, right: str = "") -> None:
+        """A message (welcome, no match) as Markdown the caller has made safe."""
+        self._shown = ("message", (left, right))
+        if self.wide:
+            self.query_one("#problem", EntryText).show(
+                ("message", left), partial(message_document, left)
+            )
+        else:
+            left, right = "", f"{left}\n\n{right}" if right else left
+        self.query_one("#solution", EntryText).show(
+            ("message", right), partial(message_document, right)
+        )
+        self.query_one(SeeAlso).show(())
+        for pane in self.query(VerticalScroll):
+            pane.scroll_home(animate=False)
+        self.query_one("#solution-pane").border_title = ""
+
+    def set_wide(self, wide: bool) -> None:
+        """Switch between one and two panes, showing the same thing again."""
+        if wide == self.wide:
+            return
+        self.wide = wide
+        if self._shown is None:
+            return
+        kind, args = self._shown
+        if kind == "entry":
+            self.show_entry(*args)
+        else:
+            self.show_message(*args)
+
+    def _solution_key(self, entry: Any) -> Hashable:
+        return _doc_key("solution-wide" if self.wide else "solution-one", entry)
+
+    def restyle(self) -> None:
+        for text in self.query(EntryText):
+            text.restyle()

@@ -1,0 +1,48 @@
+"""The TUI's remembered settings (the theme), a small JSON file in the user's config folder.
+
+A missing or broken file means defaults, never a failed start; a file that cannot be written
+means the setting lasts for this session only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from flaskref import paths
+
+FILE_NAME = "tui.json"
+
+
+def settings_file() -> Path:
+    return paths.config_dir() / FILE_NAME
+
+
+def load() -> tuple[dict[str, str], str | None]:
+    """The saved settings, and a problem to report (a file that is not valid JSON)."""
+    path = settings_file()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}, None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return {}, f"Ignored the settings in {path}: {exc}"
+    if not isinstance(data, dict):
+        return {}, f"Ignored the settings in {path}: not a JSON object"
+    return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)}, None
+
+
+def save(settings: dict[str, str]) -> str | None:
+    """Write the settings (atomically); returns a problem to report, or None."""
+    path = settings_file()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tui-", suffix=".json", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(settings, fh, indent=2, sort_keys=True)
+        os.replace(tmp, path)
+    except OSError as exc:
+        return f"Could not save the settings to {path}: {exc.strerror or exc}"
+    return None
