@@ -374,7 +374,8 @@ class FlaskrefApp(App[None]):
 
     def _show_entry(self, entry: Entry) -> None:
         self.current = entry
-        links = [(i, self._by_id[i].title) for i in entry.see_also if i in self._by_id]
+        see_also = getattr(entry, "see_also", ())
+        links = [(i, self._by_id[i].title) for i in see_also if i in self._by_id]
         self.query_one(EntryView).show_entry(entry, links)
         self.refresh_bindings()
 
@@ -391,10 +392,12 @@ class FlaskrefApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("copy_fix", "copy_code", "edit", "maximize_fix") and self.current is None:
             return None  # shown greyed out in the footer
-        if action == "copy_code" and not self.current.right_code:
+        # Results of other kinds (generated from data) have the same fields as an Entry but
+        # may lack code or a file behind them.
+        if action == "copy_code" and not getattr(self.current, "right_code", None):
             return None
-        if action == "edit" and not self.current.path:
-            return None  # a generated result: no file behind it
+        if action == "edit" and not getattr(self.current, "path", ""):
+            return None
         return True
 
     def action_help(self) -> None:
@@ -438,8 +441,9 @@ class FlaskrefApp(App[None]):
             self.notify("Fix copied")
 
     def action_copy_code(self) -> None:
-        if self.current and self.current.right_code:
-            self.copy_to_clipboard(self.current.right_code)
+        code = getattr(self.current, "right_code", None)
+        if code:
+            self.copy_to_clipboard(code)
             self.notify("Code copied")
 
     def action_maximize_fix(self) -> None:
@@ -464,8 +468,8 @@ class FlaskrefApp(App[None]):
             return
         entry = self.current
         try:
-            path, copied = editing.file_to_edit(entry.path, entry.topic)
-            argv = editing.editor_command(os.environ, path)
+            editor = editing.editor_command(os.environ)
+            path, copied = editing.file_to_edit(entry.path, getattr(entry, "topic", ""))
         except editing.EditError as exc:
             self.notify(str(exc), severity="warning", markup=False, timeout=8)
             return
@@ -474,13 +478,15 @@ class FlaskrefApp(App[None]):
             self.notify(f"Editing your own copy: {path}", markup=False, timeout=8)
         try:
             with self.suspend():
-                status = subprocess.call(argv)
+                status = subprocess.call([*editor, str(path)])
         except SuspendNotSupported:
             self.notify("This terminal cannot hand over to an editor.", severity="warning")
             return
         except OSError as exc:
             self.notify(
-                f"Could not start {argv[0]}: {exc.strerror or exc}", severity="error", markup=False
+                f"Could not start {editor[0]}: {exc.strerror or exc}",
+                severity="error",
+                markup=False,
             )
             return
         if status:

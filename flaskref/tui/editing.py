@@ -42,8 +42,8 @@ def file_to_edit(entry_path: str, topic: str) -> tuple[Path, bool]:
     return target, True
 
 
-def editor_command(environ: Mapping[str, str], path: Path) -> list[str]:
-    """The command that opens `path` in the user's editor."""
+def editor_command(environ: Mapping[str, str]) -> list[str]:
+    """The user's editor command, checked before anything is copied or suspended."""
     name = "VISUAL" if environ.get("VISUAL", "").strip() else "EDITOR"
     raw = environ.get(name, "")
     if not raw.strip():
@@ -56,4 +56,4 @@ def editor_command(environ: Mapping[str, str], path: Path) -> list[str]:
         raise EditError(f"${name} is empty.")
     if shutil.which(argv[0]) is None:
         raise EditError(f"Editor not found: {argv[0]} (from ${name}).")
-    return [*argv, str(path)]
+    return argv

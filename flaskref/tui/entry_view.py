@@ -82,7 +82,8 @@ class EntryText(Widget):
             self._set(key, lines)
             return
         future = self._renderer.render(key, partial(build, palette), width, palette)
-        self.run_worker(self._wait(key, future), group="render", exclusive=True)
+        # A callable, not a coroutine: a worker cancelled before it starts creates none.
+        self.run_worker(partial(self._wait, key, future), group="render", exclusive=True)
 
     async def _wait(self, key: Hashable, future) -> None:
         self._set(key, await asyncio.wrap_future(future))
@@ -108,6 +109,12 @@ class EntryText(Widget):
     def text(self) -> str:
         """The lines as plain text (tests read what is on screen)."""
         return "\n".join(line.text.rstrip() for line in self._lines)
+
+
+class Pane(VerticalScroll):
+    """A scrolling pane of the entry view; the fix pane can fill the screen (F7)."""
+
+    ALLOW_MAXIMIZE = True
 
 
 class SeeAlso(OptionList):
@@ -138,9 +145,9 @@ class EntryView(Horizontal):
         """Two panes (problem | fix) rather than one (fix, then problem)."""
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="problem-pane"):
+        with Pane(id="problem-pane"):
             yield EntryText(self._renderer, id="problem")
-        with VerticalScroll(id="solution-pane"):
+        with Pane(id="solution-pane"):
             yield EntryText(self._renderer, id="solution")
             yield SeeAlso(id="see-also")
 

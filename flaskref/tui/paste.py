@@ -50,8 +50,8 @@ _MAX_PENDING = 4096
 
 def strip_escapes(text: str) -> str:
     """The text without escape sequences, their ESC-less remnants and control characters."""
+    text = _PARTIAL.sub("", text)  # first: "\x1b[3" at the end is no two-character "\x1b["
     text = _SEQUENCE.sub("", text)
-    text = _PARTIAL.sub("", text)
     text = _REMNANT.sub("", text)
     return _CONTROL.sub("", text)
 

@@ -66,14 +66,15 @@ class HelpScreen(ModalScreen[None]):
 
     def __init__(self, rows: list[tuple[str, str]]) -> None:
         super().__init__()
-        self._rows = rows
+        self.rows = rows
+        """(keys, what they do), as shown."""
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-dialog") as dialog:
             dialog.border_title = "flaskref: keys"
             dialog.border_subtitle = "↑↓ scroll · escape closes"
             yield Static(Text(INTRO), classes="help-prose")
-            yield Static(help_table(self._rows), id="help-keys")
+            yield Static(help_table(self.rows), id="help-keys")
             yield Static(Text(OUTRO), classes="help-prose")
 
     def on_mount(self) -> None:

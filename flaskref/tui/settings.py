@@ -6,6 +6,7 @@ means the setting lasts for this session only.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -37,6 +38,7 @@ def load() -> tuple[dict[str, str], str | None]:
 def save(settings: dict[str, str]) -> str | None:
     """Write the settings (atomically); returns a problem to report, or None."""
     path = settings_file()
+    tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".tui-", suffix=".json", dir=path.parent)
@@ -44,5 +46,8 @@ def save(settings: dict[str, str]) -> str | None:
             json.dump(settings, fh, indent=2, sort_keys=True)
         os.replace(tmp, path)
     except OSError as exc:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
         return f"Could not save the settings to {path}: {exc.strerror or exc}"
     return None

@@ -33,25 +33,34 @@ def attach_keyboard() -> str | None:
 
 
 @functools.cache
-def paste_safe_driver() -> type:
-    """Textual's Linux/macOS driver with escape sequences removed from pastes."""
-    from textual.drivers import linux_driver
+def paste_safe_parser() -> type:
+    """Textual's input parser, fed through a `PasteFilter`."""
+    from textual._xterm_parser import XTermParser
 
-    class PasteSafeParser(linux_driver.XTermParser):
-        """Textual's parser, fed through a `PasteFilter`."""
-
+    class PasteSafeParser(XTermParser):
         def __init__(self, debug: bool = False) -> None:
             super().__init__(debug)
             self._filter = PasteFilter()
 
         def feed(self, data: str):
-            return super().feed(self._filter.feed(data) if data else data)
+            if not data:
+                return super().feed(data)  # "" is the end of the input
+            cleaned = self._filter.feed(data)  # "" while a cut sequence waits: not the end
+            return super().feed(cleaned) if cleaned else ()
+
+    return PasteSafeParser
+
+
+@functools.cache
+def paste_safe_driver() -> type:
+    """Textual's Linux/macOS driver with escape sequences removed from pastes."""
+    from textual.drivers import linux_driver
 
     class Driver(linux_driver.LinuxDriver):
         def run_input_thread(self) -> None:
             # LinuxDriver.run_input_thread makes its parser from the module's `XTermParser`;
             # ours behaves the same outside pastes, and only this process's TUI uses it.
-            linux_driver.XTermParser = PasteSafeParser
+            linux_driver.XTermParser = paste_safe_parser()
             super().run_input_thread()
 
     return Driver

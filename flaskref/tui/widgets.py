@@ -119,7 +119,13 @@ class ResultList(OptionList):
         """List results; only a confident best result is pre-selected (and so shown)."""
         self._fill(
             [
-                (r.entry.id, r.entry.title, r.entry.topic, f"{r.score:.0%}", r.confident)
+                (
+                    r.entry.id,
+                    r.entry.title,
+                    getattr(r.entry, "topic", ""),
+                    f"{r.score:.0%}",
+                    r.confident,
+                )
                 for r in results
             ]
         )
