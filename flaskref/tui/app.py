@@ -232,7 +232,17 @@ class FlaskrefApp(App[None]):
 
     def _fit(self, size) -> None:
         """One pane or two; "too small" below the minimum."""
-        self.screen.set_class(size.width < MIN_SIZE[0] or size.height < MIN_SIZE[1], "-too-small")
+        screen = self.screen
+        # Textual sets the breakpoint classes when the screen's Resize event arrives, after
+        # the first layout: set them now, or that layout renders the entry at a wrong width.
+        for breakpoints, length in (
+            (self.HORIZONTAL_BREAKPOINTS, size.width),
+            (self.VERTICAL_BREAKPOINTS, size.height),
+        ):
+            names = [name for _, name in breakpoints]
+            current = [name for at, name in breakpoints if length >= at][-1]
+            screen.update_classes({name: name == current for name in names}, animate=False)
+        screen.set_class(size.width < MIN_SIZE[0] or size.height < MIN_SIZE[1], "-too-small")
         self.query_one(EntryView).set_wide(size.width >= WIDE and self.screen.maximized is None)
         # Below 80 columns the keys fill the footer: the palette's key (ctrl+p) makes room.
         self.query_one(Footer).show_command_palette = size.width >= 80

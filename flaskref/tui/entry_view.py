@@ -19,6 +19,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.geometry import Size
+from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import OptionList
@@ -40,6 +41,9 @@ class EntryText(Widget):
     """Lines made on the render thread; showing them is all the UI thread does."""
 
     DEFAULT_CSS = "EntryText { height: auto; }"
+
+    class Shown(Message):
+        """The lines of a new document are on screen."""
 
     def __init__(self, renderer: Renderer, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -92,6 +96,7 @@ class EntryText(Widget):
         self.shown = key
         self._lines = lines
         self.refresh(layout=True)
+        self.post_message(self.Shown())
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
         return container.width
@@ -121,8 +126,9 @@ class SeeAlso(OptionList):
     """Related entries; choosing one opens it (the app handles `OptionSelected`)."""
 
     def show(self, links: Sequence[tuple[str, str]]) -> None:
+        """Set the links; they appear once the text above them has (see `EntryView`)."""
         self.set_options(Option(Text(f"→ {title}"), id=entry_id) for entry_id, title in links)
-        self.display = bool(links)
+        self.display = False
         self.border_title = "See also"
 
 
@@ -211,3 +217,9 @@ class EntryView(Horizontal):
     def restyle(self) -> None:
         for text in self.query(EntryText):
             text.restyle()
+
+    def on_entry_text_shown(self, event: EntryText.Shown) -> None:
+        # "See also" waits for the fix above it: alone at the top of an empty pane it would
+        # read as the answer while the text renders.
+        see_also = self.query_one(SeeAlso)
+        see_also.display = see_also.option_count > 0
