@@ -26,13 +26,12 @@ from textual.widgets import Footer, Input, OptionList, Static
 
 from flaskref.entry import Entry
 from flaskref.search import Result
-from flaskref.tui import editing, settings, texts
+from flaskref.tui import settings, texts
 from flaskref.tui.commands import EntryCommands
 from flaskref.tui.entry_view import EntryView
 from flaskref.tui.history import History
 from flaskref.tui.reader import Palette, Renderer
-from flaskref.tui.screens import HelpScreen, TopicScreen, key_rows
-from flaskref.tui.searching import SearchEngine, SearchThread, Superseded
+from flaskref.tui.searching import RESULTS, SearchEngine, SearchThread, Superseded
 from flaskref.tui.widgets import QueryBox, ResultList, WhyPanel
 
 WIDE = 140
@@ -127,11 +126,14 @@ class FlaskrefApp(App[None]):
         *,
         engine: SearchEngine | None = None,
         open_engine: Callable[[], SearchEngine] | None = None,
+        results: list[Result] | None = None,
     ) -> None:
-        """`engine`: one already open (the command line opens it before Textual starts);
-        `open_engine`: how to open one (again, after an edit); by default `Engine(kb_dirs)`."""
+        """`engine`: one already open, and `results`: its answer to `query` (the command line
+        does both before Textual starts); `open_engine`: how to open one (again, after an
+        edit), by default `Engine(kb_dirs)`."""
         super().__init__()
         self._initial_query = query
+        self._initial_results = results
         self._kb_dirs = list(kb_dirs) if kb_dirs is not None else None
         self._custom_engine = open_engine is not None
         self.searcher = SearchThread(open_engine or self._open_engine, engine)
@@ -192,8 +194,11 @@ class FlaskrefApp(App[None]):
             box = self.query_one(QueryBox)
             with box.prevent(Input.Changed):
                 box.set_paste(self._initial_query)
-            self.run_search(box.query_text)
-        self._initial_query = ""
+            if self._initial_results is not None:
+                self.show_results(box.query_text, self._initial_results)
+            else:
+                self.run_search(box.query_text)
+        self._initial_query, self._initial_results = "", None
         self._wait_for_engine()
         self.set_timer(0.3, self._still_opening)
 
@@ -206,6 +211,8 @@ class FlaskrefApp(App[None]):
     async def _wait_for_engine(self) -> None:
         try:
             engine = await asyncio.wrap_future(self.searcher.ready)
+            if not self.is_running:
+                return  # quitting: the widgets are going
         except Exception as exc:  # an unreadable KB, a broken cache folder: say what
             self.query_one(EntryView).show_message(
                 "# The knowledge base could not be opened\n\n" + texts.md_text(str(exc))
@@ -301,8 +308,8 @@ class FlaskrefApp(App[None]):
         except Exception as exc:  # a bug in ranking must not take the app down with it
             self.notify(f"Search failed: {exc!r}", severity="error", markup=False)
             return
-        if self.query_one(QueryBox).query_text != text:
-            return  # the box moved on while we searched
+        if not self.is_running or self.query_one(QueryBox).query_text != text:
+            return  # quitting, or the box moved on while we searched
         self.show_results(text, results)
 
     def show_results(self, text: str, results: list[Result]) -> None:
@@ -315,17 +322,21 @@ class FlaskrefApp(App[None]):
         top = results[0] if results else None
         self.query_one(WhyPanel).show(top)
         self._scheduled = None
-        # A paste or the first query is shown at once; typing waits for a pause.
-        delay = 0.0 if "\n" in text or self.painted_query is None else PREVIEW_DELAY
         if not text.strip():
-            self.preview(None, delay, texts.WELCOME, self._topics())
+            entry, message, more = None, texts.WELCOME, self._topics()
         elif top is None:
-            self.preview(None, delay, texts.NO_MATCH)
+            entry, message, more = None, texts.NO_MATCH, ""
         elif not top.confident:
-            self.preview(None, delay, texts.nearest_markdown(results))
+            entry, message, more = None, texts.nearest_markdown(results), ""
         else:
+            entry, message, more = top.entry, "", ""
             self._scheduled = top.entry.id
-            self.preview(top.entry, delay)
+        # A paste or the first query is shown at once; typing waits for a pause.
+        if "\n" in text or self.painted_query is None:
+            self.workers.cancel_group(self, "preview")
+            self._show(entry, message, more)
+        else:
+            self.preview(entry, PREVIEW_DELAY, message, more)
         self.call_after_refresh(setattr, self, "painted_query", text)
 
     @work(exclusive=True, group="preview")
@@ -333,8 +344,11 @@ class FlaskrefApp(App[None]):
         self, entry: Entry | None, delay: float, message: str = "", more: str = ""
     ) -> None:
         """Show an entry (or a message) unless a newer preview comes within `delay`."""
-        if delay:
-            await asyncio.sleep(delay)
+        await asyncio.sleep(delay)
+        if self.is_running:
+            self._show(entry, message, more)
+
+    def _show(self, entry: Entry | None, message: str = "", more: str = "") -> None:
         if entry is None:
             self._show_message(message, more)
         else:
@@ -411,6 +425,8 @@ class FlaskrefApp(App[None]):
         return True
 
     def action_help(self) -> None:
+        from flaskref.tui.screens import HelpScreen, key_rows  # the Tree widget: not at start
+
         if not isinstance(self.screen, HelpScreen):
             sources = [self.BINDINGS, App.BINDINGS, QueryBox.BINDINGS, ResultList.BINDINGS]
             rows = key_rows(self, sources)
@@ -424,6 +440,8 @@ class FlaskrefApp(App[None]):
             self.push_screen(HelpScreen(rows))
 
     def action_topics(self) -> None:
+        from flaskref.tui.screens import TopicScreen
+
         if self.engine is None or isinstance(self.screen, TopicScreen):
             return
 
@@ -474,6 +492,8 @@ class FlaskrefApp(App[None]):
         self.theme = name if name in self.available_themes else f"textual-{want}"
 
     def action_edit(self) -> None:
+        from flaskref.tui import editing
+
         if self.current is None:
             return
         entry = self.current
@@ -516,6 +536,8 @@ class FlaskrefApp(App[None]):
         """The KB changed on disk: open it again (a fresh index) and show the entry anew."""
         try:
             engine = await asyncio.wrap_future(self.searcher.reopen())
+            if not self.is_running:
+                return
         except Exception as exc:
             self.notify(f"Could not reload the knowledge base: {exc}", markup=False)
             return
@@ -553,8 +575,8 @@ class FlaskrefApp(App[None]):
 def run(query: str = "", kb: list[str] | None = None) -> int:
     """`flaskref` with no query on a terminal, or `flaskref --tui [QUERY]`; the exit status.
 
-    The engine opens here, before Textual starts, so that the two do not compete for the
-    interpreter while the first screen is drawn.
+    The engine opens and answers the query here, before Textual starts, so that the two do
+    not compete for the interpreter while the first screen is drawn.
     """
     from flaskref import paths
     from flaskref.tui.terminal import attach_keyboard
@@ -564,7 +586,13 @@ def run(query: str = "", kb: list[str] | None = None) -> int:
         print(f"flaskref: cannot open the TUI: {problem}", file=sys.stderr)
         return 2
     dirs = paths.kb_dirs(kb)
-    app = FlaskrefApp(query, dirs, engine=_open_engine(dirs))
+    engine = _open_engine(dirs)
+    results = None
+    if query.strip():
+        from flaskref.tui.paste import normalise
+
+        results = engine.search(normalise(query), RESULTS)
+    app = FlaskrefApp(query, dirs, engine=engine, results=results)
     app.run()
     return app.return_code or 0  # 1 when the app crashed
 

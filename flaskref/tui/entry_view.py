@@ -31,6 +31,7 @@ from flaskref.tui.reader import (
     Renderer,
     message_document,
     problem_document,
+    render_lines,
     solution_document,
 )
 
@@ -49,15 +50,18 @@ class EntryText(Widget):
         super().__init__(id=id)
         self._renderer = renderer
         self._lines: list[Strip] = []
-        self._source: tuple[Hashable, Build] | None = None
+        self._source: tuple[Hashable, Build, Build | None] | None = None
         self.shown: Hashable | None = None
         """The cache key (document, width, palette) of the lines on screen."""
 
-    def show(self, key: Hashable, build: Build) -> None:
-        """Show the document `build(palette)` makes; `key` names it for the render cache."""
+    def show(self, key: Hashable, build: Build, draft: Build | None = None) -> None:
+        """Show the document `build(palette)` makes; `key` names it for the render cache.
+
+        `draft` makes a quick first version, shown while the first document of the session
+        renders (Markdown and Pygments load then)."""
         if self._source is not None and self._source[0] == key:
             return
-        self._source = (key, build)
+        self._source = (key, build, draft)
         self._request()
 
     @property
@@ -77,7 +81,7 @@ class EntryText(Widget):
         if self._source is None or width <= 0:
             return
         palette = getattr(self.app, "palette", DEFAULT_PALETTE)
-        doc, build = self._source
+        doc, build, draft = self._source
         key = (doc, width, palette)
         if key == self.shown:
             return
@@ -85,6 +89,10 @@ class EntryText(Widget):
         if lines is not None:
             self._set(key, lines)
             return
+        if draft is not None and not self._renderer.warm:
+            # The session's first entry: its draft costs a few milliseconds here, and is on
+            # screen in the same paint as the results.
+            self._set(None, render_lines(draft(palette), width, palette))
         future = self._renderer.render(key, partial(build, palette), width, palette)
         # A callable, not a coroutine: a worker cancelled before it starts creates none.
         self.run_worker(partial(self._wait, key, future), group="render", exclusive=True)
@@ -96,7 +104,8 @@ class EntryText(Widget):
         self.shown = key
         self._lines = lines
         self.refresh(layout=True)
-        self.post_message(self.Shown())
+        if key is not None:  # not a draft
+            self.post_message(self.Shown())
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
         return container.width
@@ -168,11 +177,14 @@ class EntryView(Horizontal):
         changed = solution.document != self._solution_key(entry)
         if self.wide:
             self.query_one("#problem", EntryText).show(
-                _doc_key("problem", entry), partial(problem_document, entry)
+                _doc_key("problem", entry),
+                partial(problem_document, entry),
+                partial(problem_document, entry, draft=True),
             )
         solution.show(
             self._solution_key(entry),
             partial(solution_document, entry, with_problem=not self.wide),
+            partial(solution_document, entry, with_problem=not self.wide, draft=True),
         )
         self.query_one(SeeAlso).show(links)
         if changed:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import tempfile
 from pathlib import Path
 
 from flaskref import paths
@@ -37,6 +36,8 @@ def load() -> tuple[dict[str, str], str | None]:
 
 def save(settings: dict[str, str]) -> str | None:
     """Write the settings (atomically); returns a problem to report, or None."""
+    import tempfile  # only when the theme changes
+
     path = settings_file()
     tmp = None
     try:

@@ -67,3 +67,21 @@ async def test_results_are_one_line_each_above_the_entry():
             title = result.entry.title
             assert row.startswith("│ " + title[:20])  # a new result on each line
             assert row.rstrip(" │").endswith(f"{result.entry.topic} · {result.score:.0%}")
+
+
+async def test_the_answer_is_in_the_first_paint_then_highlighted():
+    """As `flaskref --tui QUERY` starts: the engine has answered before Textual starts."""
+    from flaskref.search import Engine
+
+    engine = Engine([FIXTURE_KB])
+    app = FlaskrefApp(QUERY, [FIXTURE_KB], engine=engine, results=engine.search(QUERY, 20))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()  # one refresh, no waiting for the render thread
+        solution = app.query_one("#solution", EntryText)
+        first = screen_text(app)
+        assert "Fix: Run that code inside" in first and "✓ Right" in first
+        assert app.current.right_code.splitlines()[0] in first
+        await settle(pilot)
+        assert solution.shown is not None  # the whole entry, highlighted, replaced the draft
+        code = next(s for s in solution._lines if "from flask import" in s.text)
+        assert len({seg.style.color for seg in code if seg.text.strip()}) >= 2
