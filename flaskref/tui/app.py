@@ -9,16 +9,12 @@ list is filled as soon as a search returns. Entries render on the render thread
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from textual import events, on, work
-from textual.app import App, ComposeResult, SuspendNotSupported, SystemCommand
-from textual.binding import Binding
-from textual.color import Color
+from textual.app import App, ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape
 from textual.theme import Theme
@@ -26,12 +22,18 @@ from textual.widgets import Footer, Input, OptionList, Static
 
 from flaskref.entry import Entry
 from flaskref.search import Result
-from flaskref.tui import settings, texts
-from flaskref.tui.commands import EntryCommands
+from flaskref.tui import keys, settings, texts
+from flaskref.tui.commands import EntryCommands, app_commands
 from flaskref.tui.entry_view import EntryView
 from flaskref.tui.history import History
-from flaskref.tui.reader import Palette, Renderer
-from flaskref.tui.searching import RESULTS, SearchEngine, SearchThread, Superseded
+from flaskref.tui.reader import Palette, Renderer, palette_of
+from flaskref.tui.searching import (
+    RESULTS,
+    SearchEngine,
+    SearchThread,
+    Superseded,
+    open_engine,
+)
 from flaskref.tui.widgets import QueryBox, ResultList, WhyPanel
 
 WIDE = 140
@@ -46,25 +48,6 @@ PREVIEW_DELAY = 0.1
 """Seconds a typed query's best entry waits before rendering; a newer keystroke cancels it."""
 
 
-def _keys(
-    fkey: str, ctrl: str, letter: str, action: str, description: str, tooltip: str, **kw
-) -> list[Binding]:
-    """An F-key with its ctrl key (for terminals that take the F-keys) and a letter key (when
-    the query box, which owns typing, is not focused)."""
-    return [
-        Binding(
-            f"{fkey},{ctrl}",
-            action,
-            description,
-            key_display=f"{fkey.upper()} ^{ctrl.removeprefix('ctrl+')}",
-            tooltip=tooltip,
-            id=action,
-            **kw,
-        ),
-        Binding(letter, action, description, tooltip=tooltip, show=False),
-    ]
-
-
 class FlaskrefApp(App[None]):
     """The interactive Flask troubleshooting reference."""
 
@@ -75,49 +58,7 @@ class FlaskrefApp(App[None]):
     COMMANDS = App.COMMANDS | {EntryCommands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW, "-medium"), (WIDE, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (TALL, "-tall")]
-    # The query box (an Input) owns enter and ctrl+a/c/d/e/k/u/v/w/x; ctrl+b is tmux's.
-    BINDINGS = [
-        *_keys("f1", "ctrl+g", "question_mark", "help", "Help", "Every key, explained"),
-        *_keys("f2", "ctrl+t", "t", "topics", "Topics", "Browse the knowledge base by topic"),
-        *_keys("f3", "ctrl+y", "y", "copy_fix", "Copy fix", "Copy the one-line fix"),
-        *_keys("f4", "ctrl+r", "c", "copy_code", "Copy code", "Copy the entry's right code"),
-        *_keys(
-            "f5",
-            "ctrl+o",
-            "e",
-            "edit",
-            "Edit",
-            "Edit the entry in $EDITOR (a bundled one: your own copy, in your KB folder)",
-        ),
-        *_keys(
-            "f6",
-            "ctrl+l",
-            "d",
-            "toggle_dark",
-            "Light/dark",
-            "Switch light and dark themes",
-            show=False,
-        ),
-        *_keys(
-            "f7",
-            "ctrl+f",
-            "f",
-            "maximize_fix",
-            "Full",
-            "The fix pane full screen (and back)",
-            show=False,
-        ),
-        Binding("slash", "focus_query", "Search", tooltip="Back to the query box", show=False),
-        Binding(
-            "escape",
-            "back",
-            "Back",
-            tooltip="Back to the previous entry (after a link, a topic or the palette), "
-            "else to the query box; leaves full screen",
-            show=False,
-            id="back",
-        ),
-    ]
+    BINDINGS = keys.BINDINGS
 
     def __init__(
         self,
@@ -135,7 +76,6 @@ class FlaskrefApp(App[None]):
         self._initial_query = query
         self._initial_results = results
         self._kb_dirs = list(kb_dirs) if kb_dirs is not None else None
-        self._custom_engine = open_engine is not None
         self.searcher = SearchThread(open_engine or self._open_engine, engine)
         self.renderer = Renderer()
         self.engine: SearchEngine | None = None
@@ -150,7 +90,7 @@ class FlaskrefApp(App[None]):
         self._results: dict[str, Result] = {}
         self._scheduled: str | None = None
         """The entry the latest preview will show (the list's own highlight must not hurry it)."""
-        self._settings: dict[str, str] = {}
+        self.themes = settings.Themes()
 
     def _open_engine(self) -> SearchEngine:
         from flaskref.search import Engine
@@ -183,8 +123,11 @@ class FlaskrefApp(App[None]):
         )
 
     def on_mount(self) -> None:
-        self._load_settings()
-        self.palette = self._make_palette()
+        if self.themes.problem:
+            self.notify(self.themes.problem, severity="warning", markup=False)
+        if self.themes.theme in self.available_themes:
+            self.theme = self.themes.theme
+        self.palette = palette_of(self)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.watch(self.screen, "maximized", lambda _: self._fit(self.size), init=False)
         self._fit(self.size)
@@ -254,39 +197,12 @@ class FlaskrefApp(App[None]):
         # Below 80 columns the keys fill the footer: the palette's key (ctrl+p) makes room.
         self.query_one(Footer).show_command_palette = size.width >= 80
 
-    def _load_settings(self) -> None:
-        self._settings, problem = settings.load()
-        if problem:
-            self.notify(problem, severity="warning", markup=False)
-        if self._settings.get("theme") in self.available_themes:
-            self.theme = self._settings["theme"]
-
     def _theme_changed(self, theme: Theme) -> None:
-        self._settings["theme"] = theme.name
-        self._settings["dark" if theme.dark else "light"] = theme.name
-        problem = settings.save(self._settings)
+        problem = self.themes.chosen(theme.name, theme.dark)
         if problem:
             self.notify(problem, severity="warning", markup=False)
-        self.palette = self._make_palette()
+        self.palette = palette_of(self)
         self.query_one(EntryView).restyle()
-
-    def _make_palette(self) -> Palette:
-        """The theme's colours as plain hex, for the render thread."""
-        colours = self.get_css_variables()
-        background = Color.parse(colours["background"])
-
-        def hex_of(name: str, alpha: float = 1.0) -> str:
-            return (background + Color.parse(colours[name]).multiply_alpha(alpha)).hex6
-
-        return Palette(
-            dark=self.current_theme.dark,
-            heading=hex_of("text-primary"),
-            accent=hex_of("text-accent"),
-            success=hex_of("text-success"),
-            error=hex_of("text-error"),
-            muted=hex_of("foreground", 0.6),
-            code_background=hex_of("panel"),
-        )
 
     # -- searching ------------------------------------------------------------------------
 
@@ -425,19 +341,10 @@ class FlaskrefApp(App[None]):
         return True
 
     def action_help(self) -> None:
-        from flaskref.tui.screens import HelpScreen, key_rows  # the Tree widget: not at start
+        from flaskref.tui.screens import HelpScreen  # the Tree widget: not at start
 
         if not isinstance(self.screen, HelpScreen):
-            sources = [self.BINDINGS, App.BINDINGS, QueryBox.BINDINGS, ResultList.BINDINGS]
-            rows = key_rows(self, sources)
-            rows += [
-                (
-                    self.get_key_display(Binding(App.COMMAND_PALETTE_BINDING, "")),
-                    "Command palette: open any entry by title, themes, actions",
-                ),
-                ("tab shift+tab", "Move between the query, results, the fix and its links"),
-            ]
-            self.push_screen(HelpScreen(rows))
+            self.push_screen(HelpScreen.for_app(self, QueryBox.BINDINGS, ResultList.BINDINGS))
 
     def action_topics(self) -> None:
         from flaskref.tui.screens import TopicScreen
@@ -487,49 +394,15 @@ class FlaskrefApp(App[None]):
 
     def action_toggle_dark(self) -> None:
         """Light and dark, each the last one chosen (in the palette too), else Textual's."""
-        want = "light" if self.current_theme.dark else "dark"
-        name = self._settings.get(want, f"textual-{want}")
-        self.theme = name if name in self.available_themes else f"textual-{want}"
+        self.theme = self.themes.switch(self.current_theme.dark, self.available_themes)
 
     def action_edit(self) -> None:
         from flaskref.tui import editing
 
-        if self.current is None:
-            return
-        entry = self.current
-        try:
-            editor = editing.editor_command(os.environ)
-            path, copied = editing.file_to_edit(entry.path, getattr(entry, "topic", ""))
-        except editing.EditError as exc:
-            self.notify(str(exc), severity="warning", markup=False, timeout=8)
-            return
-        if copied:
-            self._use_user_kb()
-            self.notify(f"Editing your own copy: {path}", markup=False, timeout=8)
-        try:
-            with self.suspend():
-                status = subprocess.call([*editor, str(path)])
-        except SuspendNotSupported:
-            self.notify("This terminal cannot hand over to an editor.", severity="warning")
-            return
-        except OSError as exc:
-            self.notify(
-                f"Could not start {editor[0]}: {exc.strerror or exc}",
-                severity="error",
-                markup=False,
-            )
-            return
-        if status:
-            self.notify(f"The editor exited with status {status}.", severity="warning")
-        self._reopen(entry.id)
-
-    def _use_user_kb(self) -> None:
-        """Make sure the folder of a new copy is searched, right after the bundled KB."""
-        from flaskref import paths
-
-        user_kb = paths.user_kb_dir()
-        if self._kb_dirs is not None and user_kb not in self._kb_dirs:
-            self._kb_dirs.insert(1 if self._kb_dirs else 0, user_kb)
+        if self.current is not None:
+            entry_id = self.current.id
+            if editing.edit(self, self.current, self._kb_dirs):
+                self._reopen(entry_id)
 
     @work(exclusive=True, group="engine")
     async def _reopen(self, entry_id: str) -> None:
@@ -554,18 +427,7 @@ class FlaskrefApp(App[None]):
 
     def get_system_commands(self, screen):
         yield from super().get_system_commands(screen)
-        ours = [
-            ("Browse topics", "The KB by topic, with counts", "topics"),
-            ("Copy fix", "Copy the shown entry's fix", "copy_fix"),
-            ("Copy code", "Copy the shown entry's right code", "copy_code"),
-            ("Edit entry", "Open the shown entry in $EDITOR", "edit"),
-            ("Fix pane full screen", "The fix pane alone (escape comes back)", "maximize_fix"),
-            ("Light/dark", "Switch the light and dark themes", "toggle_dark"),
-            ("Help", "Keys and how to search", "help"),
-        ]
-        for title, help_text, action in ours:
-            if self.check_action(action, ()):  # nothing to copy or edit: not offered
-                yield SystemCommand(title, help_text, getattr(self, f"action_{action}"))
+        yield from app_commands(self)
 
     def on_unmount(self) -> None:
         self.searcher.close()
@@ -586,7 +448,7 @@ def run(query: str = "", kb: list[str] | None = None) -> int:
         print(f"flaskref: cannot open the TUI: {problem}", file=sys.stderr)
         return 2
     dirs = paths.kb_dirs(kb)
-    engine = _open_engine(dirs)
+    engine = open_engine(dirs)
     results = None
     if query.strip():
         from flaskref.tui.paste import normalise
@@ -595,22 +457,6 @@ def run(query: str = "", kb: list[str] | None = None) -> int:
     app = FlaskrefApp(query, dirs, engine=engine, results=results)
     app.run()
     return app.return_code or 0  # 1 when the app crashed
-
-
-def _open_engine(dirs: list[Path]) -> SearchEngine:
-    """Open the engine; say so on the terminal if that takes long (building a new index)."""
-    import threading
-
-    from flaskref.search import Engine
-
-    notice = threading.Timer(
-        0.4, lambda: print("flaskref: building the search index…", file=sys.stderr, flush=True)
-    )
-    notice.start()
-    try:
-        return Engine(dirs)
-    finally:
-        notice.cancel()
 
 
 __all__ = ["FlaskrefApp", "run"]

@@ -1,9 +1,10 @@
-"""Command palette: open any entry by its title."""
+"""Command palette: open any entry by its title; the app's own actions."""
 
 from __future__ import annotations
 
 from functools import partial
 
+from textual.app import SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 
@@ -31,3 +32,21 @@ class EntryCommands(Provider):
                     partial(self.app.open_entry, entry.id),
                     help=entry.topic,
                 )
+
+
+ACTIONS = [
+    ("Browse topics", "The KB by topic, with counts", "topics"),
+    ("Copy fix", "Copy the shown entry's fix", "copy_fix"),
+    ("Copy code", "Copy the shown entry's right code", "copy_code"),
+    ("Edit entry", "Open the shown entry in $EDITOR", "edit"),
+    ("Fix pane full screen", "The fix pane alone (escape comes back)", "maximize_fix"),
+    ("Light/dark", "Switch the light and dark themes", "toggle_dark"),
+    ("Help", "Keys and how to search", "help"),
+]
+
+
+def app_commands(app):
+    """The app's actions for the palette, those with nothing to act on left out."""
+    for title, help_text, action in ACTIONS:
+        if app.check_action(action, ()):
+            yield SystemCommand(title, help_text, getattr(app, f"action_{action}"))

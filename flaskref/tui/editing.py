@@ -3,8 +3,8 @@
 A bundled entry lives inside the installed package (site-packages), where edits are lost on
 the next upgrade or fail for lack of permission. So editing one opens a copy in the user's own
 KB folder, which wins the id clash with the bundled entry; the user's own entries are edited
-where they are. Every way the editor setting can be wrong is an `EditError` with a message the
-app shows, never an exception.
+where they are. Every way the editor setting can be wrong is a notification, never an
+exception.
 """
 
 from __future__ import annotations
@@ -57,3 +57,40 @@ def editor_command(environ: Mapping[str, str]) -> list[str]:
     if shutil.which(argv[0]) is None:
         raise EditError(f"Editor not found: {argv[0]} (from ${name}).")
     return argv
+
+
+def edit(app, entry, kb_dirs: list[Path] | None) -> bool:
+    """Open the entry in the user's editor, the app suspended; whether the KB may have changed.
+
+    Every failure is a notification. A new copy's folder joins `kb_dirs` (right after the
+    bundled KB) so that the reopened index finds it.
+    """
+    import os
+    import subprocess
+
+    from textual.app import SuspendNotSupported
+
+    try:
+        editor = editor_command(os.environ)
+        path, copied = file_to_edit(entry.path, getattr(entry, "topic", ""))
+    except EditError as exc:
+        app.notify(str(exc), severity="warning", markup=False, timeout=8)
+        return False
+    if copied:
+        user_kb = paths.user_kb_dir()
+        if kb_dirs is not None and user_kb not in kb_dirs:
+            kb_dirs.insert(1 if kb_dirs else 0, user_kb)
+        app.notify(f"Editing your own copy: {path}", markup=False, timeout=8)
+    try:
+        with app.suspend():
+            status = subprocess.call([*editor, str(path)])
+    except SuspendNotSupported:
+        app.notify("This terminal cannot hand over to an editor.", severity="warning")
+        return copied
+    except OSError as exc:
+        message = f"Could not start {editor[0]}: {exc.strerror or exc}"
+        app.notify(message, severity="error", markup=False)
+        return copied
+    if status:
+        app.notify(f"The editor exited with status {status}.", severity="warning")
+    return True

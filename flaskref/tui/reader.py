@@ -73,6 +73,27 @@ class Palette(NamedTuple):
         )
 
 
+def palette_of(app) -> Palette:
+    """The colours of a Textual app's current theme, as plain hex (on the UI thread)."""
+    from textual.color import Color
+
+    colours = app.get_css_variables()
+    background = Color.parse(colours["background"])
+
+    def hex_of(name: str, alpha: float = 1.0) -> str:
+        return (background + Color.parse(colours[name]).multiply_alpha(alpha)).hex6
+
+    return Palette(
+        dark=app.current_theme.dark,
+        heading=hex_of("text-primary"),
+        accent=hex_of("text-accent"),
+        success=hex_of("text-success"),
+        error=hex_of("text-error"),
+        muted=hex_of("foreground", 0.6),
+        code_background=hex_of("panel"),
+    )
+
+
 DEFAULT_PALETTE = Palette(True, "#57A5E2", "#FFC473", "#8AD4A1", "#D17E92", "#8C8C8C", "#242F38")
 
 

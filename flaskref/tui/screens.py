@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static, Tree
 
 from flaskref.entry import TOPICS, Entry
+from flaskref.tui.keys import MORE_KEYS
 
 INTRO = (
     "Type a topic or paste a whole traceback into the box at the top: results update as you "
@@ -68,6 +69,14 @@ class HelpScreen(ModalScreen[None]):
         super().__init__()
         self.rows = rows
         """(keys, what they do), as shown."""
+
+    @classmethod
+    def for_app(cls, app: App, *widget_bindings: list[BindingType]) -> HelpScreen:
+        """The help for the app's keys, its widgets' and the command palette's."""
+        rows = key_rows(app, [app.BINDINGS, App.BINDINGS, *widget_bindings])
+        palette = app.get_key_display(Binding(App.COMMAND_PALETTE_BINDING, ""))
+        rows.append((palette, "Command palette: open any entry by title, themes, actions"))
+        return cls(rows + MORE_KEYS)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-dialog") as dialog:

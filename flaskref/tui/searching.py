@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 from typing import Protocol
 
 from flaskref.entry import Entry, Problem
@@ -32,6 +33,23 @@ class SearchEngine(Protocol):
     def search(self, text: str, limit: int = 5) -> list[Result]: ...
 
     def close(self) -> None: ...
+
+
+def open_engine(dirs: list[Path]) -> SearchEngine:
+    """Open the engine on this thread, saying so on the terminal when it takes long (a new
+    index is being built: seconds, where opening a cached one takes milliseconds)."""
+    import sys
+
+    from flaskref.search import Engine
+
+    notice = threading.Timer(
+        0.4, lambda: print("flaskref: building the search index…", file=sys.stderr, flush=True)
+    )
+    notice.start()
+    try:
+        return Engine(dirs)
+    finally:
+        notice.cancel()
 
 
 class Superseded(Exception):

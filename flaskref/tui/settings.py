@@ -52,3 +52,27 @@ def save(settings: dict[str, str]) -> str | None:
                 os.unlink(tmp)
         return f"Could not save the settings to {path}: {exc.strerror or exc}"
     return None
+
+
+class Themes:
+    """The theme chosen last, and the last light and the last dark one (F6 switches them)."""
+
+    def __init__(self) -> None:
+        self._values, self.problem = load()
+        """`problem`: why the saved settings were ignored, to report once."""
+
+    @property
+    def theme(self) -> str | None:
+        return self._values.get("theme")
+
+    def chosen(self, name: str, dark: bool) -> str | None:
+        """A theme was chosen (F6, the palette): remember it; returns a problem, or None."""
+        self._values["theme"] = name
+        self._values["dark" if dark else "light"] = name
+        return save(self._values)
+
+    def switch(self, dark_now: bool, available) -> str:
+        """The theme F6 switches to: the last one of the other kind, else Textual's."""
+        want = "light" if dark_now else "dark"
+        name = self._values.get(want, f"textual-{want}")
+        return name if name in available else f"textual-{want}"
