@@ -39,13 +39,26 @@ _SEED = re.compile(r"^S(0[1-9]|[12][0-9]|3[0-3])$")
 _BAD_BRACE = re.compile(r"(?<!\{)\{(?![A-Za-z_][A-Za-z0-9_]*\}|\{)")
 
 
+#: Notes a `python right` block may carry after its label, saying why the test suite cannot
+#: run it on its own: the tests run every other `right` block and expect it to exit 0.
+BLOCK_NOTES = {
+    "excerpt": "uses names defined elsewhere (another file of the project, the code above)",
+    "service": "needs a server or a package the tests do not install (Redis, SMTP, Celery)",
+    "server": "starts serving and does not exit by itself",
+}
+#: Labels whose blocks the test suite always runs: a note cannot excuse them.
+RUN_LABELS = ("reproduce", "fixed")
+
+
 class CodeBlock(NamedTuple):
-    """A fenced block; `label` is the word after the language (wrong, right, reproduce...)."""
+    """A fenced block; `label` is the word after the language (wrong, right, reproduce...),
+    `note` the word after the label, if any (see `BLOCK_NOTES`)."""
 
     lang: str
     label: str
     code: str
     line: int
+    note: str = ""
 
 
 class Entry(NamedTuple):
@@ -190,7 +203,15 @@ def _parse_body(state: _Parse, body: str, offset: int) -> tuple[list[CodeBlock],
         words = tok.info.split()
         lang = words[0].lower() if words else ""
         label = words[1].lower() if len(words) > 1 else ""
-        blocks.append(CodeBlock(lang, label, tok.content, line))
+        note = " ".join(words[2:]).lower()
+        if note and (note not in BLOCK_NOTES or label in RUN_LABELS):
+            known = ", ".join(BLOCK_NOTES)
+            state.add(
+                line,
+                f"unknown note '{note}' after '{label}'"
+                + (f" (one of: {known})" if label not in RUN_LABELS else ": this block must run"),
+            )
+        blocks.append(CodeBlock(lang, label, tok.content, line, note))
         if lang == "python":
             import ast
 

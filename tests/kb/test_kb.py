@@ -8,6 +8,7 @@ Flask; every test then asserts on its own entry's outcome.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import os
 import re
 import subprocess
@@ -50,6 +51,13 @@ def _normal(text: str) -> str:
     return " ".join(re.sub(r"\{\w+\}", "{}", text).lower().split()).strip(" .")
 
 
+def test_every_entry_links_and_is_linked():
+    """No entry is an island: each names related entries and is named by at least one."""
+    linked = {other for e in ENTRIES for other in e.see_also}
+    assert [e.id for e in ENTRIES if not e.see_also] == []
+    assert [e.id for e in ENTRIES if e.id not in linked] == []
+
+
 def test_no_two_entries_share_an_error_template():
     owners: dict[str, str] = {}
     clashes = []
@@ -84,39 +92,120 @@ def test_every_library_error_entry_has_a_reproducer_or_says_why():
     assert missing == []
 
 
-# -- reproducers --------------------------------------------------------------------------
+# -- running the code blocks -----------------------------------------------------------------
+#
+# Every `python reproduce` and `python fixed` block, and every `python right` block that carries
+# no note (see `flaskref.entry.BLOCK_NOTES`), runs in a subprocess. Only the blocks of the tests
+# that were selected run (`pytest -k one-entry` waits for one), all at once in a thread pool, and
+# where pytest's cache is on, an outcome is reused while the block's code and the installed
+# distributions stay the same. CI runs with `-p no:cacheprovider`: everything runs there.
 
 WITH_REPRO = [e for e in ENTRIES if e.code("reproduce")]
 WITH_FIXED = [e for e in ENTRIES if e.code("fixed")]
+RUNNABLE_RIGHT = [
+    (e, n)
+    for e in ENTRIES
+    for n, b in enumerate(e.code("right"))
+    if b.lang == "python" and not b.note
+]
+#: What a right block finds in its environment: the settings the KB tells people to read
+#: from it, with values that need no server.
+RIGHT_ENV = {"SECRET_KEY": "test-secret-key", "DATABASE_URL": "sqlite://"}
+#: Right blocks run as an imported module, so an `if __name__ == "__main__": app.run()` guard
+#: shows how to start the app without starting a server in the tests.
+_AS_MODULE = "import runpy, sys; runpy.run_path(sys.argv[1], run_name='__flaskref_check__')"
 
 
-def _run_block(code: str) -> tuple[int, str]:
+def _run_block(code: str, env_extra: dict[str, str], as_module: bool) -> tuple[int, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "PYTHONPATH"))}
+    env.update(env_extra)
     with tempfile.TemporaryDirectory() as tmp:
         env["HOME"] = tmp
-        script = Path(tmp) / "reproduce.py"
+        script = Path(tmp) / "block.py"
         script.write_text(code, encoding="utf-8")
+        argv = (
+            [sys.executable, "-c", _AS_MODULE, str(script)]
+            if as_module
+            else [
+                sys.executable,
+                str(script),
+            ]
+        )
         try:
             proc = subprocess.run(
-                [sys.executable, str(script)],
-                cwd=tmp,
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=TIMEOUT,
+                argv, cwd=tmp, env=env, capture_output=True, text=True, timeout=TIMEOUT
             )
         except subprocess.TimeoutExpired as exc:
             return -1, f"timed out after {TIMEOUT}s: {exc.stdout or ''}{exc.stderr or ''}"
     return proc.returncode, proc.stdout + proc.stderr
 
 
+def _block(entry: Entry, label: str, n: int = 0):
+    return entry.code(label)[n]
+
+
+def _job_key(entry: Entry, label: str, n: int) -> str:
+    return f"{entry.id}/{label}/{n}"
+
+
+def _environment_fingerprint() -> str:
+    """The interpreter and every installed distribution: an outcome depends on them."""
+    from importlib.metadata import distributions
+
+    dists = sorted(f"{d.metadata['Name']}=={d.version}" for d in distributions())
+    return hashlib.sha256("\n".join([sys.version, *dists]).encode()).hexdigest()
+
+
 @pytest.fixture(scope="session")
-def outcomes() -> dict[tuple[str, str], tuple[int, str]]:
-    jobs = [(e, "reproduce") for e in WITH_REPRO if not versions_note(e.versions)]
-    jobs += [(e, "fixed") for e in WITH_FIXED if not versions_note(e.versions)]
+def outcomes(request) -> dict[str, tuple[int, str]]:
+    wanted: dict[str, tuple[Entry, str, int]] = {}
+    for item in request.session.items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        entry = params.get("entry")
+        label = getattr(item.function, "block_label", None)
+        if entry is None or label is None:
+            continue
+        if label == "right":
+            entry, n = entry
+        else:
+            n = 0
+        if not versions_note(entry.versions):
+            wanted[_job_key(entry, label, n)] = (entry, label, n)
+
+    cache = getattr(request.config, "cache", None)
+    env_fp = _environment_fingerprint() if cache is not None else ""
+    done: dict[str, tuple[int, str]] = {}
+    todo = []
+    for key, (entry, label, n) in wanted.items():
+        code = _block(entry, label, n).code
+        digest = hashlib.sha256(f"{env_fp}\0{label}\0{code}".encode()).hexdigest()
+        cached = cache.get(f"flaskref/kb-blocks/{digest}", None) if cache is not None else None
+        if cached is not None:
+            done[key] = (cached[0], cached[1])
+        else:
+            todo.append((key, digest, entry, label, n))
+
+    def run(job):
+        key, digest, entry, label, n = job
+        right = label == "right"
+        return _run_block(_block(entry, label, n).code, RIGHT_ENV if right else {}, right)
+
     with ThreadPoolExecutor(max_workers=4) as pool:
-        results = pool.map(lambda job: _run_block(job[0].code(job[1])[0].code), jobs)
-        return {(e.id, label): out for (e, label), out in zip(jobs, results, strict=True)}
+        for (key, digest, *_), out in zip(todo, pool.map(run, todo), strict=True):
+            done[key] = out
+            if cache is not None and out[0] != -1:  # a timeout may be the machine's load
+                cache.set(f"flaskref/kb-blocks/{digest}", list(out))
+    return done
+
+
+def _runs(label: str):
+    """Mark a test as one that needs its entry's `label` block run (see `outcomes`)."""
+
+    def mark(test):
+        test.block_label = label
+        return test
+
+    return mark
 
 
 def _skip_if_other_versions(entry: Entry) -> None:
@@ -125,20 +214,39 @@ def _skip_if_other_versions(entry: Entry) -> None:
         pytest.skip(f"{entry.id}: the message {note}; not reproducible with these versions")
 
 
+@_runs("reproduce")
 @pytest.mark.parametrize("entry", WITH_REPRO, ids=[e.id for e in WITH_REPRO])
 def test_reproducer_prints_the_quoted_message(entry: Entry, outcomes):
     _skip_if_other_versions(entry)
-    code, output = outcomes[(entry.id, "reproduce")]
+    code, output = outcomes[_job_key(entry, "reproduce", 0)]
     assert any(matches(t, output) for t in entry.errors), (
         f"{entry.path}: the reproducer's output matches none of {list(entry.errors)}:\n{output[-1500:]}"
     )
 
 
+@_runs("fixed")
 @pytest.mark.parametrize("entry", WITH_FIXED, ids=[e.id for e in WITH_FIXED])
 def test_fixed_code_makes_the_error_go_away(entry: Entry, outcomes):
     _skip_if_other_versions(entry)
-    code, output = outcomes[(entry.id, "fixed")]
+    code, output = outcomes[_job_key(entry, "fixed", 0)]
     assert code == 0, f"{entry.path}: the fixed script failed:\n{output[-1500:]}"
+    assert not any(matches(t, output) for t in entry.errors), output[-1500:]
+
+
+@_runs("right")
+@pytest.mark.parametrize(
+    "entry", RUNNABLE_RIGHT, ids=[f"{e.id}-{n}" if n else e.id for e, n in RUNNABLE_RIGHT]
+)
+def test_right_code_runs(entry: tuple[Entry, int], outcomes):
+    """A `right` block without a note is a whole program: it runs and raises nothing."""
+    entry, n = entry
+    _skip_if_other_versions(entry)
+    block = _block(entry, "right", n)
+    code, output = outcomes[_job_key(entry, "right", n)]
+    assert code == 0, (
+        f"{entry.path}:{block.line}: this right block fails when run on its own; make it a "
+        f"whole program or mark it (```python right excerpt|service|server):\n{output[-1500:]}"
+    )
     assert not any(matches(t, output) for t in entry.errors), output[-1500:]
 
 

@@ -113,3 +113,26 @@ def test_numbers_in_lists_are_read_as_text(write_entry):
     text = entry_text().replace("tags: [sample]", "tags: [404, 2006, sample]")
     entry, found = parse_file(write_entry(text=text))
     assert found == [] and entry.tags == ("404", "2006", "sample")
+
+
+def _with_block(info: str) -> str:
+    return f"## Why\n\nBecause.\n\n## Fix\n\n```{info}\nx = 1\n```\n"
+
+
+def test_a_right_block_may_say_why_it_cannot_run_alone(write_entry):
+    entry, found = parse_file(write_entry(body=_with_block("python right excerpt")))
+    assert found == []
+    assert entry.code("right")[0].note == "excerpt"
+
+
+def test_an_unknown_block_note_is_reported_at_its_fence(write_entry):
+    path = write_entry(body=_with_block("python right maybe later"))
+    fence = path.read_text().split("\n").index("```python right maybe later") + 1
+    found = [str(p) for p in parse_file(path)[1]]
+    assert any(f":{fence}: unknown note 'maybe later' after 'right'" in p for p in found), found
+
+
+def test_a_reproducer_cannot_be_excused_from_running(write_entry):
+    path = write_entry(body=_with_block("python reproduce excerpt"))
+    found = [str(p) for p in parse_file(path)[1]]
+    assert any("unknown note 'excerpt' after 'reproduce': this block must run" in p for p in found)
