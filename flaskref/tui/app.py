@@ -91,6 +91,7 @@ class FlaskrefApp(App[None]):
         self._scheduled: str | None = None
         """The entry the latest preview will show (the list's own highlight must not hurry it)."""
         self.themes = settings.Themes()
+        self._key_state: tuple = ()
 
     def _open_engine(self) -> SearchEngine:
         from flaskref.search import Engine
@@ -317,12 +318,20 @@ class FlaskrefApp(App[None]):
         see_also = getattr(entry, "see_also", ())
         links = [(i, self._by_id[i].title) for i in see_also if i in self._by_id]
         self.query_one(EntryView).show_entry(entry, links)
-        self.refresh_bindings()
+        self._keys_changed()
 
     def _show_message(self, message: str, more: str = "") -> None:
         self.current = None
         self.query_one(EntryView).show_message(message, more)
-        self.refresh_bindings()
+        self._keys_changed()
+
+    def _keys_changed(self) -> None:
+        """Grey out or enable copy and edit in the footer, only when that changes: refreshing
+        the bindings builds the footer again, a cost no keystroke should pay for nothing."""
+        state = tuple(self.check_action(a, ()) for a in ("copy_fix", "copy_code", "edit"))
+        if state != self._key_state:
+            self._key_state = state
+            self.refresh_bindings()
 
     def _topics(self) -> str:
         return texts.topics_markdown(list(self._by_id.values()))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Hashable, Sequence
+from concurrent.futures import Future
 from functools import partial
 from typing import Any
 
@@ -39,12 +40,18 @@ Build = Callable[[Palette], RenderableType]
 
 
 class EntryText(Widget):
-    """Lines made on the render thread; showing them is all the UI thread does."""
+    """Lines made on the render thread; showing them is all the UI thread does.
+
+    The session's first entry cannot wait for the render thread: Markdown and Pygments load
+    then (50-100 ms). So it is drawn first as a draft (the fix and the code, plain), made
+    during the layout that sizes this widget, and so in the same paint as the results; the
+    whole entry is rendered after that paint and replaces it.
+    """
 
     DEFAULT_CSS = "EntryText { height: auto; }"
 
     class Shown(Message):
-        """The lines of a new document are on screen."""
+        """The lines of a new document (not a draft) are on screen."""
 
     def __init__(self, renderer: Renderer, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -52,13 +59,13 @@ class EntryText(Widget):
         self._lines: list[Strip] = []
         self._source: tuple[Hashable, Build, Build | None] | None = None
         self.shown: Hashable | None = None
-        """The cache key (document, width, palette) of the lines on screen."""
+        """The cache key (document, width, palette) of the whole lines on screen."""
+        self._drafted: tuple[Hashable, int] | None = None
+        self._pending: Hashable | None = None
 
     def show(self, key: Hashable, build: Build, draft: Build | None = None) -> None:
-        """Show the document `build(palette)` makes; `key` names it for the render cache.
-
-        `draft` makes a quick first version, shown while the first document of the session
-        renders (Markdown and Pygments load then)."""
+        """Show the document `build(palette)` makes; `key` names it for the render cache;
+        `draft(palette)` is its quick first version (see the class doc)."""
         if self._source is not None and self._source[0] == key:
             return
         self._source = (key, build, draft)
@@ -76,41 +83,69 @@ class EntryText(Widget):
         """The theme changed: render again in its colours."""
         self._request()
 
+    def _palette(self) -> Palette:
+        return getattr(self.app, "palette", None) or DEFAULT_PALETTE
+
+    def _needs_draft(self, width: int) -> bool:
+        return (
+            self._source is not None
+            and self._source[2] is not None
+            and not self._renderer.warm
+            and (self.shown is None or self.shown[0] != self._source[0])
+            and self._drafted != (self._source[0], width)
+        )
+
+    def _draw_draft(self, width: int) -> None:
+        palette = self._palette()
+        self._lines = render_lines(self._source[2](palette), width, palette)
+        self._drafted = (self._source[0], width)
+
     def _request(self) -> None:
         width = self.size.width
         if self._source is None or width <= 0:
             return
-        palette = getattr(self.app, "palette", DEFAULT_PALETTE)
-        doc, build, draft = self._source
+        palette = self._palette()
+        doc, build, _ = self._source
         key = (doc, width, palette)
-        if key == self.shown:
+        if key in (self.shown, self._pending):
             return
         lines = self._renderer.cached(key)
         if lines is not None:
             self._set(key, lines)
             return
-        if draft is not None and not self._renderer.warm:
-            # The session's first entry: its draft costs a few milliseconds here, and is on
-            # screen in the same paint as the results.
-            self._set(None, render_lines(draft(palette), width, palette))
-        future = self._renderer.render(key, partial(build, palette), width, palette)
-        # A callable, not a coroutine: a worker cancelled before it starts creates none.
-        self.run_worker(partial(self._wait, key, future), group="render", exclusive=True)
+        self._pending = key
+        render = partial(self._renderer.render, key, partial(build, palette), width, palette)
+        if self._drafted == (doc, width) or self._needs_draft(width):
+            if self._needs_draft(width):
+                self._draw_draft(width)
+                self.refresh(layout=True)
+            # The whole entry starts after the draft's paint, not against it.
+            self.call_after_refresh(self._start, key, render)
+        else:
+            self._start(key, render)
 
-    async def _wait(self, key: Hashable, future) -> None:
+    def _start(self, key: Hashable, render: Callable[[], Future]) -> None:
+        if key != self._pending:
+            return  # another document, or another width, came meanwhile
+        # A callable, not a coroutine: a worker cancelled before it starts creates none.
+        self.run_worker(partial(self._wait, key, render()), group="render", exclusive=True)
+
+    async def _wait(self, key: Hashable, future: Future) -> None:
         self._set(key, await asyncio.wrap_future(future))
 
     def _set(self, key: Hashable, lines: list[Strip]) -> None:
-        self.shown = key
-        self._lines = lines
+        self.shown, self._lines, self._drafted = key, lines, None
+        if self._pending == key:
+            self._pending = None
         self.refresh(layout=True)
-        if key is not None:  # not a draft
-            self.post_message(self.Shown())
+        self.post_message(self.Shown())
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
         return container.width
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        if self._needs_draft(width):
+            self._draw_draft(width)  # in this layout, so in the first paint (class doc)
         return len(self._lines)
 
     def render_line(self, y: int) -> Strip:
@@ -172,9 +207,12 @@ class EntryView(Horizontal):
 
     def show_entry(self, entry: Any, links: Sequence[tuple[str, str]]) -> None:
         """Show an entry; `links` are the (id, title) pairs of its "See also"."""
-        self._shown = ("entry", (entry, tuple(links)))
+        shown = ("entry", (entry, tuple(links)))
         solution = self.query_one("#solution", EntryText)
         changed = solution.document != self._solution_key(entry)
+        if shown == self._shown and not changed:
+            return  # on screen already (a keystroke that kept the same best result)
+        self._shown = shown
         if self.wide:
             self.query_one("#problem", EntryText).show(
                 _doc_key("problem", entry),
@@ -195,6 +233,8 @@ class EntryView(Horizontal):
 
     def show_message(self, left: str, right: str = "") -> None:
         """A message (welcome, no match) as Markdown the caller has made safe."""
+        if self._shown == ("message", (left, right)):
+            return
         self._shown = ("message", (left, right))
         if self.wide:
             self.query_one("#problem", EntryText).show(

@@ -201,4 +201,6 @@ class WhyPanel(Static):
         text = Text("\n".join(f"• {reason}" for reason in result.why))  # Text: never markup
         if not result.confident:
             text.append("\nLow confidence: this may not be your problem.", style="italic")
-        self.update(text)
+        if text.plain != getattr(self, "_plain", None):  # a keystroke often keeps the reasons
+            self._plain = text.plain
+            self.update(text)
