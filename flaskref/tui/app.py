@@ -373,7 +373,7 @@ class FlaskrefApp(App[None]):
                     ),
                     selected=entry_id,
                 )
-                results.border_title = f"Topic: {topic}"
+                results.border_title = f"Topic: {escape(topic)}"  # titles read markup
                 self.query_one(WhyPanel).show(None)
                 self.open_entry(entry_id)
 

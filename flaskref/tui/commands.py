@@ -6,6 +6,7 @@ from functools import partial
 
 from textual.app import SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
 
 
 class EntryCommands(Provider):
@@ -17,8 +18,12 @@ class EntryCommands(Provider):
 
     async def discover(self) -> Hits:
         for entry in self._entries()[:40]:
+            # Content, not str: the palette reads a str as markup, and titles are KB text.
             yield DiscoveryHit(
-                entry.title, partial(self.app.open_entry, entry.id), help=entry.topic
+                Content(entry.title),
+                partial(self.app.open_entry, entry.id),
+                text=entry.title,
+                help=entry.topic,
             )
 
     async def search(self, query: str) -> Hits:
@@ -28,10 +33,22 @@ class EntryCommands(Provider):
             if score > 0:
                 yield Hit(
                     score,
-                    matcher.highlight(entry.title),
+                    _highlight(matcher, entry.title),
                     partial(self.app.open_entry, entry.id),
+                    text=entry.title,
                     help=entry.topic,
                 )
+
+
+def _highlight(matcher, title: str) -> Content:
+    """The title with the matched letters marked; `Matcher.highlight` would read the title
+    as markup ("[/user]" in a title is an error there)."""
+    content = Content(title)
+    _, offsets = matcher.fuzzy_search.match(matcher.query, title)
+    for offset in offsets:
+        if not title[offset].isspace():
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
 
 
 ACTIONS = [

@@ -20,6 +20,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.geometry import Size
+from textual.markup import escape
 from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
@@ -229,7 +230,8 @@ class EntryView(Horizontal):
             for pane in self.query(VerticalScroll):
                 pane.scroll_home(animate=False)
         topic = getattr(entry, "topic", "")
-        self.query_one("#solution-pane").border_title = f"Fix · {topic}" if topic else "Fix"
+        # Border titles read markup; a topic is entry text.
+        self.query_one("#solution-pane").border_title = f"Fix · {escape(topic)}" if topic else "Fix"
 
     def show_message(self, left: str, right: str = "") -> None:
         """A message (welcome, no match) as Markdown the caller has made safe."""

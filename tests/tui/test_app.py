@@ -204,3 +204,23 @@ async def test_a_burst_of_arrow_keys_loses_none_to_the_focus_change():
         results = app.query_one(ResultList)
         assert app.focused is results and results.highlighted == 1
         assert app.current.id == results.get_option_at_index(1).id
+
+
+async def test_the_palette_shows_titles_literally_and_offers_only_what_applies(write_entry):
+    write_entry("markup-title", title="[bold]Sourdough[/] with a [/user] tag")
+    app = FlaskrefApp(kb_dirs=[FIXTURE_KB, write_entry.root])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Browse topics" in titles and "Copy fix" not in titles and "Edit entry" not in titles
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Sourdough")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.current.id == "markup-title"
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Copy fix" in titles and "Edit entry" in titles
+        await pilot.press("escape")  # back where we were: nothing
+        assert app.current.id == "markup-title"
