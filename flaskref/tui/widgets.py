@@ -139,6 +139,8 @@ class ResultList(OptionList):
             self.highlighted = ids.index(selected) if selected in ids else 0
 
     def _fill(self, rows: list[tuple[str, str, str, str, bool]]) -> None:
+        if rows == self._rows and self._current_shape() == self._shape:
+            return  # a keystroke that kept the same results: nothing to lay out again
         self._rows = rows
         self._shape = self._current_shape()
         self.set_options(self._options_for(self._shape))
