@@ -76,6 +76,9 @@ class FlaskrefApp(App[None]):
         self._initial_query = query
         self._initial_results = results
         self._kb_dirs = list(kb_dirs) if kb_dirs is not None else None
+        self._by_id: dict[str, Entry] = {}
+        if engine is not None:  # read here, before the search thread owns the engine
+            self._by_id = {e.id: e for e in engine.entries()}
         self.searcher = SearchThread(open_engine or self._open_engine, engine)
         self.renderer = Renderer()
         self.engine: SearchEngine | None = None
@@ -86,7 +89,6 @@ class FlaskrefApp(App[None]):
         """The query whose results were last painted (the benchmark waits on it)."""
         self.history = History()
         self.palette: Palette | None = None
-        self._by_id: dict[str, Entry] = {}
         self._results: dict[str, Result] = {}
         self._scheduled: str | None = None
         """The entry the latest preview will show (the list's own highlight must not hurry it)."""
@@ -169,6 +171,8 @@ class FlaskrefApp(App[None]):
     def _engine_ready(self, engine: SearchEngine) -> None:
         self.engine = engine
         self._by_id = {e.id: e for e in engine.entries()}
+        if self.current is not None:  # shown before the entries were known: its links
+            self._show_entry(self.current)
         if engine.problems:
             listed = "\n".join(escape(str(p)) for p in engine.problems[:5])
             more = f"\n(+{len(engine.problems) - 5} more)" if len(engine.problems) > 5 else ""

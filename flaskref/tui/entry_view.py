@@ -226,6 +226,7 @@ class EntryView(Horizontal):
             partial(solution_document, entry, with_problem=not self.wide, draft=True),
         )
         self.query_one(SeeAlso).show(links)
+        self._show_links()
         if changed:
             for pane in self.query(VerticalScroll):
                 pane.scroll_home(animate=False)
@@ -273,7 +274,12 @@ class EntryView(Horizontal):
             text.restyle()
 
     def on_entry_text_shown(self, event: EntryText.Shown) -> None:
+        self._show_links()
+
+    def _show_links(self) -> None:
         # "See also" waits for the fix above it: alone at the top of an empty pane it would
         # read as the answer while the text renders.
         see_also = self.query_one(SeeAlso)
-        see_also.display = see_also.option_count > 0
+        solution = self.query_one("#solution", EntryText)
+        on_screen = solution.shown is not None and solution.shown[0] == solution.document
+        see_also.display = on_screen and see_also.option_count > 0

@@ -104,7 +104,11 @@ class ResultList(OptionList):
             "up", "up_or_leave", "Previous result / back to the query", show=False, priority=True
         ),
         Binding(
-            "enter", "select", "Read", tooltip="Read the highlighted entry: focus moves to the fix"
+            "enter",
+            "select",
+            "Read",
+            tooltip="Read the highlighted entry: focus moves to the fix",
+            show=False,
         ),
     ]
     TOPIC_WIDTH = 64

@@ -85,3 +85,10 @@ async def test_the_answer_is_in_the_first_paint_then_highlighted():
         assert solution.shown is not None  # the whole entry, highlighted, replaced the draft
         code = next(s for s in solution._lines if "from flask import" in s.text)
         assert len({seg.style.color for seg in code if seg.text.strip()}) >= 2
+        see_also = app.query_one("#see-also")  # its links, known once the engine is ready
+        assert see_also.display and see_also.get_option_at_index(0).id == (
+            "working-outside-request-context"
+        )
+        for _ in range(3):  # query box, results, fix pane, links
+            await pilot.press("tab")
+        assert app.focused is see_also
