@@ -8,6 +8,8 @@ from textual.app import SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
+from flaskref.tui.paste import printable
+
 
 class EntryCommands(Provider):
     """Every KB entry, by title; choosing one opens it (escape comes back)."""
@@ -18,24 +20,26 @@ class EntryCommands(Provider):
 
     async def discover(self) -> Hits:
         for entry in self._entries()[:40]:
+            title = printable(entry.title)
             # Content, not str: the palette reads a str as markup, and titles are KB text.
             yield DiscoveryHit(
-                Content(entry.title),
+                Content(title),
                 partial(self.app.open_entry, entry.id),
-                text=entry.title,
+                text=title,
                 help=entry.topic,
             )
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for entry in self._entries():
-            score = matcher.match(entry.title)
+            title = printable(entry.title)
+            score = matcher.match(title)
             if score > 0:
                 yield Hit(
                     score,
-                    _highlight(matcher, entry.title),
+                    _highlight(matcher, title),
                     partial(self.app.open_entry, entry.id),
-                    text=entry.title,
+                    text=title,
                     help=entry.topic,
                 )
 

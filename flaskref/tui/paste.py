@@ -56,6 +56,13 @@ def strip_escapes(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
+def printable(text: str) -> str:
+    """Text safe to draw: Textual writes a segment's characters to the terminal as they are,
+    so an escape sequence in a KB file (a `--kb` folder is anyone's) would reach the
+    terminal (OSC 52 sets the clipboard). Tab and newline stay."""
+    return _CONTROL.sub("", _SEQUENCE.sub("", text)).replace("\r", "")
+
+
 def normalise(text: str) -> str:
     """A paste ready for the parser: no escapes, "\\n" line breaks (terminals send CR)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")

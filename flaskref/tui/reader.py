@@ -27,6 +27,7 @@ from rich.theme import Theme
 from textual.strip import Strip
 
 from flaskref.entry import TOPICS
+from flaskref.tui.paste import printable
 
 # Fenced blocks in an entry body; the info string is "python right" (language, then label).
 _FENCE = re.compile(
@@ -100,6 +101,34 @@ DEFAULT_PALETTE = Palette(True, "#57A5E2", "#FFC473", "#8AD4A1", "#D17E92", "#8C
 # -- documents ----------------------------------------------------------------------------
 
 
+class View(NamedTuple):
+    """What the documents show of an entry: its fields, made printable (see `printable`).
+
+    Any entry-like object works: `title`, `symptom`, `fix` are required; `topic`, `errors`,
+    `versions` and `body` are read when present.
+    """
+
+    title: str
+    topic: str
+    symptom: str
+    errors: tuple[str, ...]
+    fix: str
+    body: str
+    versions: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def of(cls, entry: Any) -> View:
+        return cls(
+            printable(entry.title),
+            printable(getattr(entry, "topic", "") or ""),
+            printable(entry.symptom or ""),
+            tuple(printable(e) for e in getattr(entry, "errors", ()) or ()),
+            printable(entry.fix),
+            printable(getattr(entry, "body", "") or ""),
+            tuple((printable(d), printable(v)) for d, v in getattr(entry, "versions", ()) or ()),
+        )
+
+
 @functools.cache
 def _prose_class() -> type:
     """Rich's Markdown with headings on the left (it centres h1); imported on first use."""
@@ -142,25 +171,24 @@ def _code(lang: str, code: str, label: str, palette: Palette) -> RenderableType:
     return Group(*parts)
 
 
-def _title(entry: Any, palette: Palette, *, topic: bool = True) -> list[RenderableType]:
+def _title(entry: View, palette: Palette, *, topic: bool = True) -> list[RenderableType]:
     parts: list[RenderableType] = [Text(entry.title, style=f"bold {palette.heading}")]
-    name = getattr(entry, "topic", "")
-    if name and topic:
-        parts.append(Text(TOPICS.get(name, name), style=palette.muted))
+    if entry.topic and topic:
+        parts.append(Text(TOPICS.get(entry.topic, entry.topic), style=palette.muted))
     return parts
 
 
-def _problem_parts(entry: Any, palette: Palette, draft: bool = False) -> list[RenderableType]:
+def _problem_parts(entry: View, palette: Palette, draft: bool = False) -> list[RenderableType]:
     parts: list[RenderableType] = []
     if entry.symptom:
         symptom = _draft_inline(entry.symptom, palette) if draft else _markdown(entry.symptom)
         parts += [Text(""), _heading("Symptom", palette), symptom]
-    errors = tuple(getattr(entry, "errors", ()) or ())
+    errors = entry.errors
     if errors:
         parts += [Text(""), _heading("Error" if len(errors) == 1 else "Errors", palette)]
         # Quoted as text: messages are full of `_`, `*` and `<...>` that Markdown would eat.
         parts += [Text("▌ ", style=palette.muted) + Text(err, style="italic") for err in errors]
-    versions = tuple(getattr(entry, "versions", ()) or ())
+    versions = entry.versions
     if versions:
         spec = ", ".join(f"{dist}{s}" for dist, s in versions)
         parts += [Text(""), Text(f"Applies to: {spec}", style=palette.muted)]
@@ -169,6 +197,7 @@ def _problem_parts(entry: Any, palette: Palette, draft: bool = False) -> list[Re
 
 def problem_document(entry: Any, palette: Palette, *, draft: bool = False) -> RenderableType:
     """The left pane on wide screens: what the user sees (title, symptom, the messages)."""
+    entry = View.of(entry)
     return Group(*_title(entry, palette), *_problem_parts(entry, palette, draft))
 
 
@@ -182,6 +211,7 @@ def solution_document(
     The first right block moves to the top; the body keeps the rest, each block labelled.
     A `draft` is that top part only, without Markdown or highlighting (see `draft_code`).
     """
+    entry = View.of(entry)
     parts: list[RenderableType] = []
     if with_problem:
         parts += [*_title(entry, palette, topic=False), Text("")]
@@ -189,8 +219,7 @@ def solution_document(
         parts.append(Text("Fix:", style="bold") + Text(" ") + _draft_inline(entry.fix, palette))
     else:
         parts.append(_markdown(f"**Fix:** {entry.fix}"))
-    body = getattr(entry, "body", "") or ""
-    chunks = _split_body(body)
+    chunks = _split_body(entry.body)
     first_right = next(
         (i for i, c in enumerate(chunks) if c[0] == "code" and c[2] == "right"), None
     )
@@ -233,7 +262,7 @@ def _draft_inline(text: str, palette: Palette) -> Text:
 
 def message_document(markdown: str, palette: Palette) -> RenderableType:
     """A message (welcome, no match) that the caller wrote as Markdown, entry text escaped."""
-    return _markdown(markdown)
+    return _markdown(printable(markdown))
 
 
 def _split_body(body: str) -> list[tuple]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flaskref.entry import TOPICS, Entry
 from flaskref.search import Result
+from flaskref.tui.paste import printable
 
 WELCOME = """\
 # flaskref
@@ -44,6 +45,7 @@ def topics_markdown(entries: list[Entry]) -> str:
 
 def md_text(text: str) -> str:
     """Text for a Markdown heading or list item, with Markdown's own specials escaped."""
+    text = printable(text)
     for ch in "\\`*_[]<>#":
         text = text.replace(ch, "\\" + ch)
     return text

@@ -125,8 +125,8 @@ class ResultList(OptionList):
             [
                 (
                     r.entry.id,
-                    r.entry.title,
-                    getattr(r.entry, "topic", ""),
+                    paste.printable(r.entry.title),
+                    paste.printable(getattr(r.entry, "topic", "")),
                     f"{r.score:.0%}",
                     r.confident,
                 )
@@ -137,7 +137,7 @@ class ResultList(OptionList):
 
     def show_entries(self, entries: list[Entry], selected: str | None = None) -> None:
         """A plain listing (a topic's entries) in the results' shape, `selected` highlighted."""
-        self._fill([(e.id, e.title, "", "", True) for e in entries])
+        self._fill([(e.id, paste.printable(e.title), "", "", True) for e in entries])
         ids = [e.id for e in entries]
         if entries:
             self.highlighted = ids.index(selected) if selected in ids else 0
@@ -204,7 +204,8 @@ class WhyPanel(Static):
         if result is None:
             return
         self.border_title = f"Why it matched · {result.score:.0%}"
-        text = Text("\n".join(f"• {reason}" for reason in result.why))  # Text: never markup
+        # Text: never markup. Reasons quote the entry's templates: made printable.
+        text = Text("\n".join(f"• {paste.printable(reason)}" for reason in result.why))
         if not result.confident:
             text.append("\nLow confidence: this may not be your problem.", style="italic")
         if text.plain != getattr(self, "_plain", None):  # a keystroke often keeps the reasons

@@ -96,3 +96,31 @@ def test_every_fixture_entry_renders_at_narrow_widths():
             text = text_of(solution_document(entry, DEFAULT_PALETTE, with_problem=True), width)
             assert text.splitlines()[0].strip()
             assert all(len(line) <= width for line in text.splitlines())
+
+
+async def test_escape_sequences_in_a_kb_file_never_reach_the_terminal(tmp_path):
+    """A `--kb` folder is anyone's: an OSC 52 in it would set the user's clipboard."""
+    entry = tmp_path / "kb" / "common-mistakes" / "hostile.md"
+    entry.parent.mkdir(parents=True)
+    entry.write_text(
+        '---\nid: hostile\ntitle: "Sourdough \\e]52;c;SGVsbG8=\\a starter"\n'
+        "topic: common-mistakes\ntags: [sourdough]\nexceptions: [RuntimeError]\n"
+        'errors:\n  - "Sourdough failed \\e[2J to rise"\n'
+        'symptom: "It \\e[31mfails\\e[0m."\nfix: "Feed it \\e]0;pwned\\a daily."\n---\n\n'
+        "## Why\n\nFlour \x1b[1mand\x1b[0m water.\n\n## Fix\n\n"
+        "```python right\nstarter = feed(\x1b]52;c;SGVsbG8=\x07flour)\n```\n",
+        encoding="utf-8",
+    )
+    app = FlaskrefApp("sourdough starter", [FIXTURE_KB, tmp_path / "kb"])
+    async with app.run_test(size=(150, 40)) as pilot:
+        await settle(pilot)
+        assert app.current.id == "hostile" and "\x1b" in app.current.title  # as in the file
+        shown = "\n".join(
+            [app.query_one(f"#{pane}", EntryText).text for pane in ("problem", "solution")]
+            + [str(app.query_one("#results").get_option_at_index(0).prompt)]
+            + [str(app.query_one("#why").render())]
+        )
+        assert "\x1b" not in shown and "\x07" not in shown
+        words = " ".join(shown.split())
+        assert "Sourdough starter" in words and "Fix: Feed it daily." in words
+        assert "starter = feed(flour)" in words
