@@ -261,6 +261,7 @@ class EntryView(Horizontal):
         if self._shown is None:
             return
         kind, args = self._shown
+        self._shown = None  # show it again, in the other shape
         if kind == "entry":
             self.show_entry(*args)
         else:

@@ -92,3 +92,14 @@ async def test_the_answer_is_in_the_first_paint_then_highlighted():
         for _ in range(3):  # query box, results, fix pane, links
             await pilot.press("tab")
         assert app.focused is see_also
+
+
+async def test_a_message_follows_the_width_too():
+    app = FlaskrefApp("", [FIXTURE_KB])
+    async with app.run_test(size=(150, 40)) as pilot:
+        await settle(pilot)
+        assert "Type a topic" in app.query_one("#problem", EntryText).text  # welcome, left
+        await pilot.resize_terminal(100, 30)
+        await settle(pilot)
+        one_pane = app.query_one("#solution", EntryText).text
+        assert "Type a topic" in one_pane and "entries by topic" in one_pane
