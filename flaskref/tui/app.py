@@ -110,6 +110,10 @@ class FlaskrefApp(App[None]):
         return driver
 
     def compose(self) -> ComposeResult:
+        # The screen's size classes before its widgets are styled: Textual sets them when the
+        # Resize event arrives, after the first styling and layout, and every widget would be
+        # styled twice and the entry laid out at a wrong width.
+        self.screen.update_classes(self._size_classes(self.size), update=False)
         yield QueryBox(
             placeholder="Type a topic or paste a traceback…", id="query", select_on_focus=False
         )
@@ -186,19 +190,20 @@ class FlaskrefApp(App[None]):
     def on_resize(self, event: events.Resize) -> None:
         self._fit(event.size)
 
-    def _fit(self, size) -> None:
-        """One pane or two; "too small" below the minimum."""
-        screen = self.screen
-        # Textual sets the breakpoint classes when the screen's Resize event arrives, after
-        # the first layout: set them now, or that layout renders the entry at a wrong width.
+    def _size_classes(self, size) -> dict[str, bool]:
+        """The screen's classes for a size: Textual's breakpoints, and -too-small."""
+        classes = {"-too-small": size.width < MIN_SIZE[0] or size.height < MIN_SIZE[1]}
         for breakpoints, length in (
             (self.HORIZONTAL_BREAKPOINTS, size.width),
             (self.VERTICAL_BREAKPOINTS, size.height),
         ):
-            names = [name for _, name in breakpoints]
             current = [name for at, name in breakpoints if length >= at][-1]
-            screen.update_classes({name: name == current for name in names}, animate=False)
-        screen.set_class(size.width < MIN_SIZE[0] or size.height < MIN_SIZE[1], "-too-small")
+            classes.update({name: name == current for _, name in breakpoints})
+        return classes
+
+    def _fit(self, size) -> None:
+        """One pane or two; "too small" below the minimum."""
+        self.screen.update_classes(self._size_classes(size), animate=False)
         self.query_one(EntryView).set_wide(size.width >= WIDE and self.screen.maximized is None)
         # Below 80 columns the keys fill the footer: the palette's key (ctrl+p) makes room.
         self.query_one(Footer).show_command_palette = size.width >= 80

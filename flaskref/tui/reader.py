@@ -78,7 +78,7 @@ def palette_of(app) -> Palette:
     """The colours of a Textual app's current theme, as plain hex (on the UI thread)."""
     from textual.color import Color
 
-    colours = app.get_css_variables()
+    colours = app.theme_variables or app.get_css_variables()  # computed by Textual already
     background = Color.parse(colours["background"])
 
     def hex_of(name: str, alpha: float = 1.0) -> str:

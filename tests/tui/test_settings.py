@@ -16,7 +16,10 @@ async def test_a_theme_chosen_in_the_palette_is_remembered_and_f6_comes_back_to_
         await pilot.pause()
         assert json.loads(settings.settings_file().read_text())["theme"] == "nord"
         await pilot.press("f6")
+        await pilot.pause()
         assert app.theme == "textual-light"
+        assert not app.palette.dark  # the entry view renders in the new theme's colours
+        assert app.palette.heading == app.get_css_variables()["text-primary"].upper()
         await pilot.press("ctrl+l")
         assert app.theme == "nord"  # the dark theme chosen, not textual-dark
 
