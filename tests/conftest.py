@@ -16,10 +16,14 @@ collect_ignore = ["data"]
 
 @pytest.fixture(autouse=True)
 def cache_dir(tmp_path_factory, monkeypatch) -> Path:
-    """Every test gets its own index cache, so none sees another's index."""
+    """Every test gets its own index cache, so none sees another's index, and its own (empty)
+    user data and config folders, so a developer's own KB or settings never leak in."""
     path = tmp_path_factory.mktemp("cache")
     monkeypatch.setenv("FLASKREF_CACHE_DIR", str(path))
     monkeypatch.delenv("FLASKREF_KB", raising=False)
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     return path
 
 

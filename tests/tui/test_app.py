@@ -104,7 +104,8 @@ async def test_the_layout_follows_the_width():
             assert (solution.y > results.y) is stacked
             assert (solution.x > results.x) is not stacked
             fix = app.query_one("#solution", EntryText).text
-            assert "Fix: " in fix and (app.current.title in fix) is not two_panes
+            title_shown = " ".join(app.current.title.split()) in " ".join(fix.split())
+            assert "Fix: " in fix and title_shown is not two_panes  # a long title wraps
 
 
 async def test_topic_browser_lists_topics_with_counts_and_opens_an_entry():
