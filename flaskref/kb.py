@@ -3,8 +3,8 @@ fingerprint that tells the index cache when anything changed."""
 
 from __future__ import annotations
 
+import hashlib
 import os
-import zlib
 from pathlib import Path
 from typing import NamedTuple
 
@@ -35,10 +35,11 @@ def entry_files(dirs: list[Path]) -> list[Path]:
 
 
 def fingerprint(dirs: list[Path], schema_version: int) -> str:
-    """A short checksum of every entry file's path, size and mtime, the schema and our version.
+    """A digest of every entry file's path, size and mtime, the schema and our version.
 
-    Stat-only, so checking that the cached index is fresh costs well under a millisecond. It
-    keys a cache, not a security check: nothing an attacker controls depends on it.
+    Stat-only, so checking that the cached index is fresh costs well under a millisecond.
+    BLAKE2b rather than a checksum: two different KB states must never share a cache folder,
+    and `hashlib` is loaded by Whoosh anyway.
     """
     parts = [f"{schema_version}:{__version__}"]
     parts += [f"dir:{root}" for root in dirs]
@@ -49,8 +50,7 @@ def fingerprint(dirs: list[Path], schema_version: int) -> str:
             continue
         parts.append(f"{path}\0{st.st_size}\0{st.st_mtime_ns}")
     data = "\0".join(parts).encode("utf-8", "surrogateescape")
-    # Two CRC-32s with different seeds: 64 bits, and zlib is already loaded by Whoosh.
-    return f"{zlib.crc32(data):08x}{zlib.crc32(data, 0x5F3759DF):08x}"
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def load(dirs: list[Path]) -> KB:
