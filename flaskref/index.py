@@ -6,14 +6,11 @@ This is the only module that imports Whoosh. The index stores everything the out
 
 from __future__ import annotations
 
-import functools
-import importlib
 import importlib.util
 import json
 import os
 import re
 import sys
-import types
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,32 +22,6 @@ from flaskref.entry import Entry, Problem
 #: Bump when the schema or the analyzer changes: it is part of the cache key.
 SCHEMA_VERSION = 5
 _KEEP_OLD_INDEXES = 3
-
-
-# Modules Whoosh imports for one function our searches never call; see _lean_whoosh_import.
-_DEFERRED = {
-    "urllib.request": ("urlretrieve",),  # whoosh.compat re-exports it
-    "whoosh.lang.morph_en": ("variations",),  # only the Variations query uses it
-}
-
-
-def _deferred_module(name: str, attrs: tuple[str, ...]) -> types.ModuleType:
-    """A stand-in whose functions import the real module on their first call."""
-    stub = types.ModuleType(name)
-
-    def forwarder(attr: str):
-        def call(*args, **kwargs):
-            if sys.modules.get(name) is stub:
-                del sys.modules[name]
-            real = importlib.import_module(name)
-            return getattr(real, attr)(*args, **kwargs)
-
-        call.__name__ = attr
-        return call
-
-    for attr in attrs:
-        setattr(stub, attr, forwarder(attr))
-    return stub
 
 
 # Modules Whoosh imports whole but uses only inside functions we never or rarely call (hit
@@ -71,36 +42,10 @@ def _install_lazy(name: str) -> None:
 
 @contextmanager
 def _lean_whoosh_import() -> Iterator[None]:
-    """Keep heavy, unused imports off the lookup path while Whoosh is first imported.
-
-    `whoosh.compat` re-exports `urllib.request.urlretrieve` (importing `urllib.request` pulls
-    in `http.client`, `email` and `ssl`, ~20 ms), `whoosh.query.terms` imports the English
-    morphology tables for its `Variations` query (~4 ms), and `whoosh.reading` uses the
-    `cached_property` package, which imports `asyncio` (~18 ms) for a plain synchronous
-    property. While Whoosh is imported, `sys.modules` holds stand-ins: functions that import
-    the real module when called, and `functools.cached_property`, which behaves the same for
-    a synchronous method. The stand-ins are removed afterwards, so any later import of those
-    modules gets the real ones. Nothing is stubbed when the real module is already loaded.
-    """
-    stubs = {
-        name: _deferred_module(name, attrs)
-        for name, attrs in _DEFERRED.items()
-        if name not in sys.modules
-    }
-    if "cached_property" not in sys.modules and "asyncio" not in sys.modules:
-        stub = types.ModuleType("cached_property")
-        stub.cached_property = functools.cached_property
-        stubs["cached_property"] = stub
     for name in _LAZY:
         if name not in sys.modules:
             _install_lazy(name)
-    sys.modules.update(stubs)
-    try:
-        yield
-    finally:
-        for name, stub in stubs.items():
-            if sys.modules.get(name) is stub:
-                del sys.modules[name]
+    yield
 
 
 with _lean_whoosh_import():
