@@ -6,15 +6,17 @@ This is the only module that imports Whoosh. The index stores everything the out
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
+
+from whoosh import index as whoosh_index
+from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.analysis.filters import STOP_WORDS
+from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.query import FuzzyTerm, Or, Term
 
 from flaskref import kb, paths
 from flaskref.entry import Entry, Problem
@@ -22,38 +24,6 @@ from flaskref.entry import Entry, Problem
 #: Bump when the schema or the analyzer changes: it is part of the cache key.
 SCHEMA_VERSION = 5
 _KEEP_OLD_INDEXES = 3
-
-
-# Modules Whoosh imports whole but uses only inside functions we never or rarely call (hit
-# highlighting, key-term classification): loaded by the standard library's LazyLoader, so
-# they execute on first attribute access, and behave exactly as usual if anything uses them.
-_LAZY = ("whoosh.highlight", "whoosh.classify")
-
-
-def _install_lazy(name: str) -> None:
-    spec = importlib.util.find_spec(name)
-    if spec is None or spec.loader is None:
-        return
-    spec.loader = importlib.util.LazyLoader(spec.loader)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-
-
-@contextmanager
-def _lean_whoosh_import() -> Iterator[None]:
-    for name in _LAZY:
-        if name not in sys.modules:
-            _install_lazy(name)
-    yield
-
-
-with _lean_whoosh_import():
-    from whoosh import index as whoosh_index
-    from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
-    from whoosh.analysis.filters import STOP_WORDS
-    from whoosh.fields import ID, STORED, TEXT, Schema
-    from whoosh.query import FuzzyTerm, Or, Term
 
 
 _PARTS = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
