@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")
+from flaskref.sanitize import strip_escapes
+
 # Line prefixes added by log formatters, docker compose, pytest and friends; applied repeatedly.
 # The first group starts a new log record: a message's continuation lines stop there.
 _RECORD_PREFIXES = [
@@ -129,7 +130,7 @@ def clean(text: str) -> str:
 
 def _clean_lines(text: str) -> list[tuple[str, bool]]:
     """Each line without its prefixes, and whether it began a new log record."""
-    text = _ANSI.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = strip_escapes(text).replace("\r\n", "\n").replace("\r", "\n")
     out = []
     for line in text.split("\n"):
         line = line.rstrip()
