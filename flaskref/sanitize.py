@@ -68,4 +68,3 @@ def _surrogate_text(m: re.Match[str]) -> str:
     if 0xDC80 <= code <= 0xDCFF:  # surrogateescape: the byte it stands for
         return f"\\x{code - 0xDC00:02x}"
     return f"\\u{code:04x}"
-
