@@ -42,7 +42,7 @@ def fingerprint(dirs: list[Path], schema_version: int) -> str:
     and `hashlib` is loaded by Whoosh anyway.
     """
     parts = [f"{schema_version}:{__version__}"]
-    parts += [f"dir:{root}" for root in dirs]
+    parts += [f"dir:{root}:{root.is_dir()}" for root in dirs]  # a folder appearing counts
     for path in entry_files(dirs):
         try:
             st = path.stat()
@@ -62,6 +62,12 @@ def load(dirs: list[Path]) -> KB:
     problems: list[Problem] = []
     chosen: dict[str, tuple[Path, Entry]] = {}
     for root in dirs:
+        if not root.is_dir():
+            # A mistyped --kb or $FLASKREF_KB would otherwise leave the user's entries out
+            # without a word.
+            why = "not a folder" if root.exists() else "no such folder"
+            problems.append(Problem(str(root), 1, f"KB folder skipped: {why}"))
+            continue
         seen_here: dict[str, Path] = {}
         for path in entry_files([root]):
             entry, found = parse_file(path)
