@@ -219,20 +219,20 @@ def test_global_options_before_a_command(cli, write_entry):
 
 
 @pytest.mark.parametrize(
-    "words",
+    "args",
     [
-        ["show", "me", "how", "sessions", "work"],
-        ["index", "out", "of", "range"],
-        ["check", "constraint", "failed"],
-        ["topics", "about", "blueprints"],
-        ["--json", "show", "me", "sessions"],
+        ["show", "me", "how", "sessions", "work", "--json"],
+        ["index", "out", "of", "range", "--json"],
+        ["check", "constraint", "failed", "--json"],
+        ["topics", "about", "blueprints", "--json"],
+        ["--json", "show", "me", "sessions"],  # --json is not an option of `show`
     ],
 )
-def test_a_command_word_with_words_that_do_not_fit_is_searched(cli, words):
-    res = cli("--json", *words) if words[0] != "--json" else cli(*words)
+def test_a_command_word_with_words_that_do_not_fit_is_searched(cli, args):
+    res = cli(*args)
     assert res.code in (0, 1), res.err
     doc = json.loads(res.out)
-    assert doc["query"] == " ".join(w for w in words if w != "--json")
+    assert doc["query"] == " ".join(w for w in args if w != "--json")
     assert doc["results"], doc
 
 
