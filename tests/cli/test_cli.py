@@ -69,6 +69,17 @@ def test_traceback_on_stdin(cli):
         assert json.loads(res.out)["results"][0]["id"] == "working-outside-app-context"
 
 
+def test_a_huge_paste_is_read_from_its_end_and_says_so(cli):
+    noise = "".join(f"[2024-05-01 10:00:00] INFO noise line {i}\n" for i in range(100_000))
+    res = cli("--json", "-", stdin=noise + TB)  # 4 MB: only its tail is kept and parsed
+    assert res.code == 0, res.err
+    assert json.loads(res.out)["results"][0]["id"] == "working-outside-app-context"
+    assert res.err == (
+        "flaskref: note: the input is long; only its last 5,000 lines "
+        "(256 K characters) were read\n"
+    )
+
+
 def test_nothing_found_exit_1_with_a_helpful_message(cli):
     res = cli("how to bake sourdough bread")
     assert res.code == 1
