@@ -27,9 +27,11 @@ def tolerate_encoding() -> None:
 
 def say(message: str) -> None:
     """One line on standard error, prefixed `flaskref: `; silent if there is nowhere to say it."""
+    if sys.stderr is None:  # print(file=None) would write to standard output instead
+        return
     try:
         print(f"flaskref: {sanitize(message)}", file=sys.stderr)
-    except (OSError, AttributeError):
+    except (OSError, ValueError):  # full, or closed while running
         pass
 
 

@@ -62,10 +62,13 @@ def run_shell(script: str, env=None):
 
 
 @posix_only
-def test_closed_stdout_and_stdin(warm_cache):
+def test_closed_stdout_stderr_and_stdin(warm_cache):
     closed_out = run_shell(f'exec "$@" "{QUERY}" >&-')
     assert closed_out.returncode == 2
     assert closed_out.stderr.decode().splitlines() == ["flaskref: error: standard output is closed"]
+    closed_err = run_shell(f'exec "$@" --json "{QUERY}" --kb /no/such/kb 2>&-')
+    assert closed_err.returncode == 0  # the warning has nowhere to go; stdout stays JSON
+    assert json.loads(closed_err.stdout)["results"][0]["id"] == "working-outside-app-context"
     closed_in = run_shell('exec "$@" - <&-')
     assert closed_in.returncode == 2
     assert closed_in.stderr.decode().splitlines() == [
