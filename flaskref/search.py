@@ -66,6 +66,12 @@ MAX_TERM_CHARS = 100
 MAX_ANALYZED_CHARS = 16 * 1024
 """Of each piece of a paste (a message, the leftover words) only this much is analyzed: the
 start of a message, the end of the words (nearest the error)."""
+MAX_MATCH_CHARS = 4096
+"""Templates are matched against at most this much of a message (its start) and of the paste
+(its end): a template match costs time that grows with the square of a line's length."""
+MAX_CHAIN = 16
+"""Of a paste naming many errors, the last ones (the chain that ended in the primary one) are
+matched against templates."""
 FUZZY_CHARS = (5, 32)
 """Misspelt words are looked up fuzzily only within these lengths: the cost of a fuzzy term
 grows with its length, and a typo of a longer word is rare."""
@@ -216,11 +222,14 @@ def _template_score(
         explains = len(unique & mwords) / len(mwords) if mwords else 0.0
         exact = 0.0
         if recall == 1.0:
-            if primary and messages.matches(template, primary.line):
+            if primary and messages.matches(template, primary.line[:MAX_MATCH_CHARS]):
                 exact = 0.1
-            elif any(messages.matches(template, e.line) for e in parsed.errors):
+            elif any(
+                messages.matches(template, e.line[:MAX_MATCH_CHARS])
+                for e in parsed.errors[-MAX_CHAIN:]
+            ):
                 exact = 0.08
-            elif messages.matches(template, parsed.text):
+            elif messages.matches(template, parsed.text[-MAX_MATCH_CHARS:]):
                 exact = 0.06
         if not exact and (
             len(unique) < 4 or explains < 0.5 or not _names_present(template, qwords)
