@@ -44,6 +44,15 @@ def warm_cache(bundled_cache, monkeypatch) -> Path:
     return bundled_cache
 
 
+@pytest.fixture
+def own_cache(cache_dir, monkeypatch) -> Path:
+    """The test's private cache again, in a module that uses the shared one: for a test that
+    indexes a KB of its own (the shared cache keeps only a few indexes of other KB sets, and
+    pruning must not evict the bundled KB's index from under the other tests)."""
+    monkeypatch.setenv("FLASKREF_CACHE_DIR", str(cache_dir))
+    return cache_dir
+
+
 @pytest.fixture(scope="session")
 def bundled_engine(bundled_cache):
     """One opened Engine over the bundled KB for every test that only searches it."""

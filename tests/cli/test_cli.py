@@ -26,7 +26,7 @@ with app.app_context(). See the documentation for more information.
 
 @pytest.fixture(autouse=True)
 def _warm(warm_cache):
-    """These tests read the bundled KB (plus small KBs of their own): one shared cache."""
+    """Most of these tests only read the bundled KB: one shared cache (see `own_cache`)."""
 
 
 def test_found_prints_title_fix_and_exit_0(cli):
@@ -179,7 +179,7 @@ def test_check_of_the_bundled_kb_is_clean(cli):
     assert res.code == 0 and res.out.endswith("entries, no problems\n")
 
 
-def test_broken_user_entry_is_skipped_with_one_warning(cli, tmp_path):
+def test_broken_user_entry_is_skipped_with_one_warning(cli, tmp_path, own_cache):
     mine = tmp_path / "mine" / "cli"
     mine.mkdir(parents=True)
     (mine / "broken.md").write_text("---\nid: [\n---\n")
@@ -191,8 +191,8 @@ def test_broken_user_entry_is_skipped_with_one_warning(cli, tmp_path):
 
 
 @pytest.mark.parametrize("where", ["--kb", "FLASKREF_KB"])
-def test_a_missing_kb_folder_is_warned_about(cli, warm_cache, monkeypatch, where):
-    nowhere = warm_cache.parent / "no-such-kb"  # the same for both: one index build
+def test_a_missing_kb_folder_is_warned_about(cli, tmp_path, own_cache, monkeypatch, where):
+    nowhere = tmp_path / "no-such-kb"
     if where == "--kb":
         res = cli("--kb", str(nowhere), "--json", "working outside application context")
     else:
@@ -218,7 +218,7 @@ def test_markup_in_query_is_printed_literally(cli):
 # -- words: commands or queries -----------------------------------------------------------
 
 
-def test_global_options_before_a_command(cli, write_entry):
+def test_global_options_before_a_command(cli, write_entry, own_cache):
     write_entry("my-own-entry", "cli", title="Frobnicator refuses to start")
     res = cli("--kb", str(write_entry.root), "topics", "--json")
     assert res.code == 0, res.err

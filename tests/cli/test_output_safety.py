@@ -89,7 +89,7 @@ def test_query_echo_unknown_id_and_usage_errors_are_inert(cli, warm_cache):
     assert_inert(usage.err)
 
 
-def test_check_messages_warnings_and_file_names_are_inert(cli, tmp_path, warm_cache):
+def test_check_messages_warnings_and_file_names_are_inert(cli, tmp_path):
     folder = tmp_path / "mine" / "cli"
     folder.mkdir(parents=True)
     bad = folder / f"bad{CLEAR}\r.md"

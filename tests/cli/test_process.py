@@ -12,6 +12,9 @@ import textwrap
 
 import pytest
 
+from flaskref import paths
+from flaskref.search import Engine
+
 from ..conftest import console_script, entry_text
 
 QUERY = "working outside application context"
@@ -62,11 +65,12 @@ def run_shell(script: str, env=None):
 
 
 @posix_only
-def test_closed_stdout_stderr_and_stdin(warm_cache):
+def test_closed_stdout_stderr_and_stdin(warm_cache, tmp_path):
     closed_out = run_shell(f'exec "$@" "{QUERY}" >&-')
     assert closed_out.returncode == 2
     assert closed_out.stderr.decode().splitlines() == ["flaskref: error: standard output is closed"]
-    closed_err = run_shell(f'exec "$@" --json "{QUERY}" --kb /no/such/kb 2>&-')
+    own = {"FLASKREF_CACHE_DIR": str(tmp_path / "own-cache")}  # another KB set: not shared
+    closed_err = run_shell(f'exec "$@" --json "{QUERY}" --kb /no/such/kb 2>&-', env=own)
     assert closed_err.returncode == 0  # the warning has nowhere to go; stdout stays JSON
     assert json.loads(closed_err.stdout)["results"][0]["id"] == "working-outside-app-context"
     closed_in = run_shell('exec "$@" - <&-')
@@ -144,7 +148,8 @@ def test_non_utf8_folder_names_in_json_and_text(tmp_path, warm_cache):
     os.makedirs(topic)
     with open(os.path.join(topic, b"frobnicator-jam.md"), "w", encoding="utf-8") as fh:
         fh.write(entry_text("frobnicator-jam", "cli", title="The frobnicator jams on start"))
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8:strict"}
+    cache = str(tmp_path / "own-cache")  # a KB of its own: not in the shared cache
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8:strict", "FLASKREF_CACHE_DIR": cache}
     as_json = subprocess.run(
         console_script() + [b"--kb", root, b"--json", b"frobnicator jams"],
         capture_output=True,
@@ -184,6 +189,7 @@ def test_one_shot_path_imports_no_textual_and_swaps_no_modules(tmp_path, warm_ca
         ]
         print(heavy, lazy, checks)
     """)
+    Engine([paths.bundled_kb_dir()]).close()  # the index is cached: a build parses YAML
     proc = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path
     )
