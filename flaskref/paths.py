@@ -32,8 +32,13 @@ def user_kb_dir() -> Path:
 
 
 def kb_dirs(extra: list[str] | None = None) -> list[Path]:
-    """Bundled KB first, then the user's own, `$FLASKREF_KB`, folders given on the command line."""
-    dirs = [bundled_kb_dir(), user_kb_dir()]
+    """Bundled KB first, then the user's own, `$FLASKREF_KB`, folders given on the command line.
+
+    The user's own folder counts once it exists (the TUI creates it on the first edit); the
+    others were asked for, so a missing one is reported.
+    """
+    user = user_kb_dir()
+    dirs = [bundled_kb_dir(), *([user] if user.is_dir() else [])]
     for raw in os.environ.get(KB_ENV, "").split(os.pathsep):
         if raw.strip():
             dirs.append(Path(raw).expanduser())
