@@ -1,0 +1,331 @@
+"""APIs the libraries removed or renamed, generated from their releases (`tools/gen_removed.py`).
+
+`find()` reads the error forms Python prints when code uses a name that is gone (`cannot import
+name`, `No module named`, `has no attribute`, `unexpected keyword argument`, `takes N positional
+arguments`) and returns the rows that name it. Nothing is read until a message has one of
+those forms; then only the table file for the name's first letter.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import NamedTuple
+
+from flaskref.entry import Entry
+
+FIELDS = (
+    "library",
+    "module",
+    "owner",
+    "name",
+    "kind",
+    "deprecated_in",
+    "removed_in",
+    "replacement",
+    "changelog",
+)
+DATA = Path(__file__).with_name("data")
+_RANK = {"exact": 0, "inherited": 1, "parent": 2, "name": 3}
+_Q = "['\"`\u2018\u2019\u201c\u201d]?"
+_EXCEPTIONS = {
+    "module": ("ModuleNotFoundError", "ImportError"),
+    "name": ("ImportError", "AttributeError"),
+    "attribute": ("AttributeError",),
+    "keyword": ("TypeError",),
+    "positional": ("TypeError",),
+    "call": ("ArgumentError",),
+}
+# Calling conventions that went away without a name going with them: what the library prints.
+_CALL_ERRORS = {
+    "select": "Column expression, FROM clause, or other columns clause element expected, "
+    "got {value}. Did you mean to say select({columns})?",
+}
+
+
+def shard_of(name: str) -> str:
+    """The table file holding a name: its first letter, "_" for anything else."""
+    c = name[:1].lower()
+    return c if "a" <= c <= "z" else "_"
+
+
+class Removed(NamedTuple):
+    library: str
+    """PyPI project name, lowercase."""
+    module: str
+    owner: str
+    """"" for modules and module-level names; the class for an attribute; the function or
+    `Class.method` for a keyword or positional argument."""
+    name: str
+    kind: str
+    """module | name | attribute | keyword | positional (became keyword-only) | call"""
+    deprecated_in: str
+    removed_in: str
+    replacement: str
+    changelog: str
+    match: str = ""
+    """How the message named it: exact, inherited (a subclass), parent (re-exported by a parent
+    package), name (no module or class in the message to check)."""
+
+    @property
+    def id(self) -> str:
+        where = ".".join(p for p in (self.module, self.owner) if p)
+        return f"removed:{self.library}:{where}:{self.name}:{self.kind}"
+
+    @property
+    def what(self) -> str:
+        """The removed thing as code: `werkzeug.security.safe_str_cmp`, `send_file(max_age=)`."""
+        if self.kind == "module":
+            return self.module
+        if self.kind == "name":
+            return f"{self.module}.{self.name}"
+        if self.kind == "attribute":
+            return f"{self.owner}.{self.name}"
+        if self.kind in ("keyword", "positional"):
+            return f"{self.owner}({self.name}=)"
+        return self.name
+
+    def fields(self) -> dict[str, object]:
+        """The keys a `removed` result adds to the JSON output."""
+        return {
+            "library": self.library,
+            "name": self.what,
+            "deprecated_in": self.deprecated_in,
+            "removed_in": self.removed_in,
+            "replacement": self.replacement,
+        }
+
+    def errors(self) -> tuple[str, ...]:
+        """The messages Python prints when code still uses it."""
+        if self.kind == "module":
+            return (f"No module named '{self.module}'",)
+        if self.kind == "name":
+            return (
+                f"cannot import name '{self.name}' from '{self.module}'",
+                f"module '{self.module}' has no attribute '{self.name}'",
+            )
+        if self.kind == "attribute":
+            return (
+                f"'{self.owner}' object has no attribute '{self.name}'",
+                f"type object '{self.owner}' has no attribute '{self.name}'",
+            )
+        if self.kind == "keyword":
+            return (f"{self.owner}() got an unexpected keyword argument '{self.name}'",)
+        if self.kind == "positional":
+            return (f"{self.owner}() takes {{count}} positional {{arguments}} but {{given}} given",)
+        template = _CALL_ERRORS.get(self.owner)
+        return (template,) if template else ()
+
+    def summary(self) -> str:
+        lib = _display(self.library)
+        if self.kind == "module":
+            text = f"`{self.module}` was removed in {lib} {self.removed_in}"
+        elif self.kind == "name":
+            text = f"`{self.name}` was removed from `{self.module}` in {lib} {self.removed_in}"
+        elif self.kind == "attribute":
+            text = f"`{self.owner}.{self.name}` was removed in {lib} {self.removed_in}"
+        elif self.kind == "keyword":
+            text = f"`{self.owner}()` lost its `{self.name}` argument in {lib} {self.removed_in}"
+        elif self.kind == "positional":
+            text = (
+                f"`{self.owner}()` takes `{self.name}` only by keyword since "
+                f"{lib} {self.removed_in}"
+            )
+        else:
+            text = f"`{self.name}` was removed in {lib} {self.removed_in}"
+        if self.deprecated_in:
+            text += f" (deprecated in {self.deprecated_in})"
+        if self.replacement:
+            text += f"; {self._use()}"
+        return text + "."
+
+    def _use(self) -> str:
+        r = self.replacement
+        if " " not in r.strip("`"):
+            return f"use `{r.strip('`')}` instead"
+        return r[0].lower() + r[1:].rstrip(".") if r[:4] in ("Use ", "Pass", "Call") else r
+
+    def to_entry(self, via: str | None = None) -> Entry:
+        """The row as an entry for the front ends; `via` names the package whose code used the
+        removed API when that is not the user's own code (an old extension)."""
+        lib = _display(self.library)
+        pin = f"{self.library}<{self.removed_in}"
+        change = self._use() if self.replacement else "stop using it (see the changelog)"
+        why = [self.summary()]
+        if self.deprecated_in:
+            why.append(
+                f"{lib} {self.deprecated_in} warned about it with a DeprecationWarning, which "
+                "Python hides by default."
+            )
+        why.append(
+            f"Code written for an older {lib}, or an extension that has not caught up, still "
+            "uses it."
+        )
+        body = ["## Why", "", " ".join(why), ""]
+        if self.changelog:
+            body += [f"The {lib} changelog says:", "", f"> {self.changelog}", ""]
+        body += ["## Fix", "", "Two ways out:", ""]
+        if via:
+            body += [
+                f"- The call is in `{via}`, not in your code: upgrade it "
+                f"(`pip install -U {via}`); its releases made after {lib} {self.removed_in} "
+                f"no longer use `{self.what}`. If there is none, pin `{pin}`.",
+            ]
+        body += [
+            f"- Change the code: {change}.",
+            f'- Or pin the old version until the code is updated: `pip install "{pin}"` '
+            f"(`{pin}` in requirements).",
+        ]
+        fix = f"{change[0].upper()}{change[1:]}, or pin {pin}."
+        if via:
+            fix = f"Upgrade {via}, or pin {pin}."
+        return Entry(
+            id=self.id,
+            title=self.summary().split(";")[0].split(" (deprecated")[0].replace("`", ""),
+            topic="upgrades",
+            tags=tuple(
+                dict.fromkeys(t for t in (self.library, self.name, self.owner, self.module) if t)
+            )
+            + ("removed", "upgrade"),
+            symptom=f"{_EXCEPTIONS[self.kind][0]}: {self.errors()[0] if self.errors() else ''} "
+            f"after upgrading to {lib} {self.removed_in} or later.",
+            fix=fix,
+            path="",
+            exceptions=_EXCEPTIONS[self.kind],
+            errors=self.errors(),
+            versions=((self.library, f">={self.removed_in}"),),
+            body="\n".join(body),
+        )
+
+
+def _forms() -> list[tuple[str, re.Pattern[str]]]:
+    q = _Q
+    name, dotted = rf"{q}(?P<name>\w+){q}", rf"{q}(?P<module>[\w.]+){q}"
+    owner = rf"{q}(?P<owner>[\w.]+){q}"
+    forms = [
+        ("import", rf"cannot import name {q}(?P<name>[\w.]+){q}(?:\s+from\s+{dotted})?"),
+        ("nomodule", rf"No module named {dotted}"),
+        ("modattr", rf"module {dotted} has no attribute {name}"),
+        ("typeattr", rf"type object {owner} has no attribute {name}"),
+        ("objattr", rf"{owner} object has no attribute {name}"),
+        ("keyword", rf"(?P<func>[\w.]+)\(\) got an unexpected keyword argument {name}"),
+        (
+            "positional",
+            r"(?P<func>[\w.]+)\(\) takes (?:from \d+ to )?\d+ positional arguments? "
+            r"but \d+ (?:were|was) given",
+        ),
+        ("select", r"clause element expected, got \[.*?Did you mean to say select\("),
+    ]
+    return [(kind, re.compile(p)) for kind, p in forms]
+
+
+_COMPILED: list[tuple[str, re.Pattern[str]]] = []
+
+
+def find(message: str) -> list[Removed]:
+    """The rows a Python error message names, best first (see `Removed.match`)."""
+    if not _COMPILED:
+        _COMPILED.extend(_forms())
+    found: dict[tuple[str, ...], Removed] = {}
+    for form, pattern in _COMPILED:
+        for m in pattern.finditer(message):
+            for row in _rows_for(form, m.groupdict()):
+                key = tuple(row[:5])
+                if key not in found or _RANK[row.match] < _RANK[found[key].match]:
+                    found[key] = row
+    return sorted(found.values(), key=lambda r: (_RANK[r.match], r.library, r.module, r.owner))
+
+
+def _rows_for(form: str, g: dict[str, str | None]) -> list[Removed]:
+    if form == "nomodule":
+        module = g["module"] or ""
+        leaf = module.rsplit(".", 1)[-1]
+        return [r._replace(match="exact") for r in _named(leaf, "module") if r.module == module]
+    if form in ("import", "modattr"):
+        return _module_names(g["name"] or "", g.get("module"))
+    if form in ("objattr", "typeattr"):
+        owner, name = (g["owner"] or "").rsplit(".", 1)[-1], g["name"] or ""
+        if owner == "module":  # Python 2: 'module' object has no attribute 'x'
+            return _module_names(name, None)
+        out = []
+        for r in _named(name, "attribute"):
+            if r.owner == owner:
+                out.append(r._replace(match="exact"))
+            elif r.owner in _inherits().get(r.library, {}).get(owner, ()):
+                out.append(r._replace(match="inherited"))
+        return out
+    if form in ("keyword", "positional"):
+        func = g["func"] or ""
+        rows = _named(g["name"] or "", "keyword") if form == "keyword" else _positional(func)
+        return _callable_match(rows, func)
+    if form == "select":
+        return [r._replace(match="exact") for r in _named("select([...])", "call")]
+    return []
+
+
+def _module_names(name: str, module: str | None) -> list[Removed]:
+    out = []
+    for r in _named(name, "name"):
+        if module is None:
+            out.append(r._replace(match="name"))
+        elif r.module == module:
+            out.append(r._replace(match="exact"))
+        elif r.module.startswith(module + "."):
+            out.append(r._replace(match="parent"))
+    leaf = name.rsplit(".", 1)[-1]
+    for r in _named(leaf, "module"):
+        if module is None or r.module in (f"{module}.{name}", name):
+            out.append(r._replace(match="exact" if module else "name"))
+    return out
+
+
+def _callable_match(rows: list[Removed], func: str) -> list[Removed]:
+    """Rows whose function the message names: `Class.method` exactly, or the same method of a
+    class it inherits from, or (Python < 3.10 prints no class) the bare method name."""
+    cls, _, meth = func.rpartition(".")
+    out = []
+    for r in rows:
+        r_cls, _, r_meth = r.owner.rpartition(".")
+        if r.owner == func:
+            out.append(r._replace(match="exact"))
+        elif r_meth == meth and not cls:
+            out.append(r._replace(match="name"))
+        elif r_meth == meth and r_cls in _inherits().get(r.library, {}).get(cls, ()):
+            out.append(r._replace(match="inherited"))
+    return out
+
+
+def _positional(func: str) -> list[Removed]:
+    meth = func.rpartition(".")[2]
+    # Positional rows are filed under the parameter; the message names only the function,
+    # so every parameter row of that function is read from the "positional" index.
+    index = _load("removed/positional.json")
+    return [Removed(*raw) for raw in index.get(meth, ())]
+
+
+def _named(name: str, kind: str) -> list[Removed]:
+    if not name:
+        return []
+    shard = _load(f"removed/{shard_of(name)}.json")
+    return [Removed(*raw) for raw in shard.get(name, ()) if raw[4] == kind]
+
+
+def _inherits() -> dict[str, dict[str, list[str]]]:
+    return _load("removed/inherits.json")
+
+
+def _display(library: str) -> str:
+    return _load("libraries.json").get(library, library)
+
+
+_CACHE: dict[str, object] = {}
+
+
+def _load(name: str):
+    data = _CACHE.get(name)
+    if data is None:
+        path = DATA / name
+        data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        _CACHE[name] = data
+    return data
