@@ -163,7 +163,6 @@ class Message(NamedTuple):
             path="",
             exceptions=(self.exception,) if self.kind != "log" else (),
             errors=(self.template,),
-            versions=((self.library, f"=={self.version}"),),
             body=body,
             blocks=(CodeBlock("python", "source", self.source, self.line),),
         )
@@ -194,7 +193,14 @@ def find(message: str, limit: int = 3) -> list[Message]:
             literal = len(_PLACEHOLDER.sub("", row.template))
             named = row.exception.lower() in words or row.exception.lower() in message.lower()
             scored.append((literal, int(named), row))
-    scored.sort(key=lambda t: (-t[0], -t[1], t[2].library, t[2].file, t[2].line))
+    # Messages are often assembled from pieces (click's "Invalid value for '--n':" around a
+    # type's "'x' is not a valid integer."): a library matching more of the text is likelier.
+    by_library: dict[str, int] = {}
+    for literal, _, row in scored:
+        by_library[row.library] = by_library.get(row.library, 0) + literal
+    scored.sort(
+        key=lambda t: (-by_library[t[2].library], -t[0], -t[1], t[2].library, t[2].file, t[2].line)
+    )
     return [row for _, _, row in scored[:limit]]
 
 

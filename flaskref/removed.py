@@ -67,6 +67,9 @@ class Removed(NamedTuple):
     match: str = ""
     """How the message named it: exact, inherited (a subclass), parent (re-exported by a parent
     package), name (no module or class in the message to check)."""
+    seen_as: str = ""
+    """The class or module as the message named it, when that differs (`Request` for an
+    attribute `BaseRequest` defined, `werkzeug` for a name of `werkzeug.security`)."""
 
     @property
     def id(self) -> str:
@@ -83,7 +86,7 @@ class Removed(NamedTuple):
         if self.kind == "attribute":
             return f"{self.owner}.{self.name}"
         if self.kind in ("keyword", "positional"):
-            return f"{self.owner}({self.name}=)"
+            return f"{self.owner}({', '.join(n + '=' for n in self.name.split(', '))})"
         return self.name
 
     def fields(self) -> dict[str, object]:
@@ -97,18 +100,26 @@ class Removed(NamedTuple):
         }
 
     def errors(self) -> tuple[str, ...]:
-        """The messages Python prints when code still uses it."""
+        """The messages Python prints when code still uses it (as the message named it first)."""
         if self.kind == "module":
             return (f"No module named '{self.module}'",)
         if self.kind == "name":
-            return (
-                f"cannot import name '{self.name}' from '{self.module}'",
-                f"module '{self.module}' has no attribute '{self.name}'",
+            return tuple(
+                form
+                for module in dict.fromkeys(m for m in (self.seen_as, self.module) if m)
+                for form in (
+                    f"cannot import name '{self.name}' from '{module}'",
+                    f"module '{module}' has no attribute '{self.name}'",
+                )
             )
         if self.kind == "attribute":
-            return (
-                f"'{self.owner}' object has no attribute '{self.name}'",
-                f"type object '{self.owner}' has no attribute '{self.name}'",
+            return tuple(
+                form
+                for owner in dict.fromkeys(o for o in (self.seen_as, self.owner) if o)
+                for form in (
+                    f"'{owner}' object has no attribute '{self.name}'",
+                    f"type object '{owner}' has no attribute '{self.name}'",
+                )
             )
         if self.kind == "keyword":
             return (f"{self.owner}() got an unexpected keyword argument '{self.name}'",)
@@ -124,14 +135,13 @@ class Removed(NamedTuple):
         elif self.kind == "name":
             text = f"`{self.name}` was removed from `{self.module}` in {lib} {self.removed_in}"
         elif self.kind == "attribute":
-            text = f"`{self.owner}.{self.name}` was removed in {lib} {self.removed_in}"
+            owner = self.seen_as or self.owner
+            text = f"`{owner}.{self.name}` was removed in {lib} {self.removed_in}"
         elif self.kind == "keyword":
             text = f"`{self.owner}()` lost its `{self.name}` argument in {lib} {self.removed_in}"
         elif self.kind == "positional":
-            text = (
-                f"`{self.owner}()` takes `{self.name}` only by keyword since "
-                f"{lib} {self.removed_in}"
-            )
+            names = ", ".join(f"`{n}`" for n in self.name.split(", "))
+            text = f"`{self.owner}()` takes {names} only by keyword since {lib} {self.removed_in}"
         else:
             text = f"`{self.name}` was removed in {lib} {self.removed_in}"
         if self.deprecated_in:
@@ -216,15 +226,29 @@ def _forms() -> list[tuple[str, re.Pattern[str]]]:
             r"but \d+ (?:were|was) given",
         ),
         ("select", r"clause element expected, got \[.*?Did you mean to say select\("),
+        # A module __getattr__ that says only the name: "AttributeError: _app_ctx_stack".
+        ("bare", r"^\s*AttributeError: (?P<name>\w+)\s*$"),
     ]
-    return [(kind, re.compile(p)) for kind, p in forms]
+    return [(kind, re.compile(p, re.MULTILINE)) for kind, p in forms]
 
 
 _COMPILED: list[tuple[str, re.Pattern[str]]] = []
+# Text every form contains: a message with none of these costs one substring scan, no regex.
+_MARKERS = (
+    "cannot import name",
+    "No module named",
+    "has no attribute",
+    "unexpected keyword argument",
+    "positional argument",
+    "Did you mean to say select(",
+    "AttributeError: ",
+)
 
 
 def find(message: str) -> list[Removed]:
     """The rows a Python error message names, best first (see `Removed.match`)."""
+    if not any(marker in message for marker in _MARKERS):
+        return []
     if not _COMPILED:
         _COMPILED.extend(_forms())
     found: dict[tuple[str, ...], Removed] = {}
@@ -253,12 +277,19 @@ def _rows_for(form: str, g: dict[str, str | None]) -> list[Removed]:
             if r.owner == owner:
                 out.append(r._replace(match="exact"))
             elif r.owner in _inherits().get(r.library, {}).get(owner, ()):
-                out.append(r._replace(match="inherited"))
+                out.append(r._replace(match="inherited", seen_as=owner))
         return out
-    if form in ("keyword", "positional"):
-        func = g["func"] or ""
-        rows = _named(g["name"] or "", "keyword") if form == "keyword" else _positional(func)
-        return _callable_match(rows, func)
+    if form == "keyword":
+        return _callable_match(_named(g["name"] or "", "keyword"), g["func"] or "")
+    if form == "positional":
+        # One answer per function: its parameters that became keyword-only, in order.
+        merged: dict[str, Removed] = {}
+        for r in _callable_match(_positional(g["func"] or ""), g["func"] or ""):
+            first = merged.get(r.owner)
+            merged[r.owner] = first._replace(name=f"{first.name}, {r.name}") if first else r
+        return list(merged.values())
+    if form == "bare":
+        return [r._replace(match="name") for r in _named(g["name"] or "", "name")]
     if form == "select":
         return [r._replace(match="exact") for r in _named("select([...])", "call")]
     return []
@@ -272,7 +303,7 @@ def _module_names(name: str, module: str | None) -> list[Removed]:
         elif r.module == module:
             out.append(r._replace(match="exact"))
         elif r.module.startswith(module + "."):
-            out.append(r._replace(match="parent"))
+            out.append(r._replace(match="parent", seen_as=module))
     leaf = name.rsplit(".", 1)[-1]
     for r in _named(leaf, "module"):
         if module is None or r.module in (f"{module}.{name}", name):

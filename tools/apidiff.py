@@ -84,12 +84,16 @@ def _class_diff(
             out.append(Removal(base.module, base.name, attr, "attribute"))
             if base is not cls:
                 inherits.setdefault(cls.name, set()).add(base.name)
+    if new_cls.name != cls.name:  # renamed (BaseQuery -> Query): its objects carry the new name
+        inherits.setdefault(new_cls.name, set()).add(cls.name)
     for meth, fn in sorted(cls.methods.items()):
         if not (is_public(meth, private) or meth in ("__init__", "__call__")):
             continue
-        new_fn = new.effective_method(new_cls, meth)
-        if new_fn is not None:
-            out += _param_diff(cls.module, f"{cls.name}.{meth}", fn, new_fn)
+        found = new.effective_method(new_cls, meth)
+        if found is not None:
+            # A TypeError names the function as the new release defines it.
+            owner_cls, new_fn = found
+            out += _param_diff(cls.module, f"{owner_cls.name}.{meth}", fn, new_fn)
 
 
 def _param_diff(module: str, owner: str, fn: Function, new_fn: Function) -> list[Removal]:
@@ -100,6 +104,6 @@ def _param_diff(module: str, owner: str, fn: Function, new_fn: Function) -> list
                 out.append(Removal(module, owner, p, "keyword"))
     if not new_fn.varargs and new_fn.positional < fn.positional:
         for p in fn.args:
-            if p in new_fn.kwonly:
+            if p in new_fn.kwonly and not p.startswith("_"):
                 out.append(Removal(module, owner, p, "positional"))
     return out

@@ -174,6 +174,7 @@ _CODE = r"`([^`]+)`"
 _REPLACE_PATTERNS = (
     r"{name}`?\s+(?:is|was|has been)?\s*renamed\s+(?:to\s+)?" + _CODE,
     _CODE + r"\s+replaces\s+(?:\w+'s\s+)?`{name}`",
+    _CODE + r"\s+(?:is|was|has been)\s+renamed\s+from\s+`{name}`",
     r"{name}`?\s+(?:is|was|has been)?\s*(?:replaced|superseded)\s+(?:by|with)\s+" + _CODE,
     r"{name}`?\s+(?:is|was|has been)?\s*moved\s+to\s+" + _CODE,
     r"[Uu]se\s+" + _CODE + r"\s+instead\s+of\s+`{name}`",
@@ -262,7 +263,7 @@ def explain(items: list[Item], removal, removed_in: str, since: str = "0") -> No
         (
             (v, it)
             for v, it in hits
-            if removed_v and v < removed_v and "deprecat" in it.text.lower()
+            if removed_v and v < removed_v and re.search(r"deprecat|renamed", it.text, re.I)
         ),
         key=lambda p: p[0],
     )

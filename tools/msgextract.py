@@ -129,7 +129,8 @@ class _Extractor:
 
     def _exception_class(self, node: ast.ClassDef, names: list[str]) -> None:
         """Text an exception class prints without a `raise X("...")`: werkzeug's HTTP errors
-        carry a `description`, BuildError builds its message in `__str__`."""
+        carry a `description`, BuildError builds its message in `__str__`, click's
+        BadParameter in `format_message`."""
         for item in node.body:
             if (
                 isinstance(item, ast.Assign)
@@ -137,7 +138,7 @@ class _Extractor:
                 and isinstance(item.value, ast.Constant | ast.JoinedStr)
             ):
                 self._add(item, None, item.value, node.name, "raise", names, node, [])
-            if isinstance(item, ast.FunctionDef) and item.name == "__str__":
+            if isinstance(item, ast.FunctionDef) and item.name in ("__str__", "format_message"):
                 for ret in ast.walk(item):
                     if not isinstance(ret, ast.Return) or ret.value is None:
                         continue
@@ -145,7 +146,7 @@ class _Extractor:
                     if _name(value) == "join" and isinstance(value, ast.Call) and value.args:
                         first = _first_item(item, value.args[0], ret.lineno)
                         value = first if first is not None else value
-                    self._add(ret, None, value, node.name, "raise", [*names, "__str__"], item, [])
+                    self._add(ret, None, value, node.name, "raise", [*names, item.name], item, [])
 
     def _header(self, stmt: ast.stmt, expr: ast.expr, names, func, guards) -> None:
         """Calls in the test or iterable of a compound statement (its body is walked apart)."""
@@ -195,26 +196,25 @@ class _Extractor:
             self._add(stmt, call, first, f"log.{fname}", "log", names, func, guards)
 
     def _add(self, stmt, call, arg: ast.expr, exc: str, kind, names, func, guards) -> None:
-        template = _template(arg, func if not isinstance(func, ast.ClassDef) else None, stmt.lineno)
-        if template is None:
-            return
+        scope = func if not isinstance(func, ast.ClassDef) else None
         doc = ""
         if func is not None:
             docstring = ast.get_docstring(func) or ""
             doc = next((ln.strip() for ln in docstring.splitlines() if ln.strip()), "")
-        self.found.append(
-            Message(
-                file=self.file,
-                line=stmt.lineno,
-                function=".".join(names) or "<module>",
-                exception=exc,
-                kind=kind,
-                template=template,
-                condition=guards[-1] if guards else "",
-                doc=doc,
-                source=self._around(stmt, func),
+        for template in _templates(arg, scope, stmt.lineno):
+            self.found.append(
+                Message(
+                    file=self.file,
+                    line=stmt.lineno,
+                    function=".".join(names) or "<module>",
+                    exception=exc,
+                    kind=kind,
+                    template=template,
+                    condition=guards[-1] if guards else "",
+                    doc=doc,
+                    source=self._around(stmt, func),
+                )
             )
-        )
 
     def _source(self, node: ast.AST | None) -> str:
         if node is None:
@@ -303,6 +303,28 @@ def _hole(node: ast.AST | None) -> str:
     return "{" + (name if name[0].isalpha() else f"v{name}") + "}"
 
 
+def _templates(node: ast.expr, func, before: int) -> list[str]:
+    """The message's templates: one, or one per branch that set the variable it is built in
+    (`if name is None: message = [...] else: message = [...]`, then `" ".join(message)`)."""
+    var = node
+    if isinstance(node, ast.Call) and _name(node.func) == "join" and node.args:
+        var = node.args[0]
+    earlier = []
+    if isinstance(var, ast.Name) and func is not None:
+        table = _assignments(func).get(var.id, ())
+        plain = sorted((line, v) for line, kind, v in table if kind == "=" and line < before)
+        earlier = [v for _, v in plain[:-1]]  # the last one is followed by _parts itself
+    out = []
+    for value in earlier:
+        if var is not node:  # a list joined later: its first piece
+            value = value.elts[0] if isinstance(value, ast.List) and value.elts else None
+        text = _template(value, func, value.lineno) if value is not None else None
+        if text:
+            out.append(text)
+    text = _template(node, func, before)
+    return out + ([text] if text else [])
+
+
 def _template(node: ast.expr, func, before: int) -> str | None:
     parts = _parts(node, func, before, 0)
     if parts is None:
@@ -348,6 +370,11 @@ def _parts(node: ast.expr, func, before: int, depth: int) -> list[str] | None:
         if fname in _GETTEXT and node.args:
             return _parts(node.args[0], func, before, depth + 1)
         if fname == "join" and isinstance(node.func, ast.Attribute):
+            # message = ["Unexpected end of template."]; message.append(...); " ".join(message):
+            # the first piece is the message's fixed start.
+            first = _first_item(func, node.args[0], before) if node.args and func else None
+            if first is not None:
+                return _parts(first, func, before, depth + 1)
             return [_hole(node.args[0] if node.args else node)]
         return [_hole(node)]
     if isinstance(node, ast.Name) and func is not None:

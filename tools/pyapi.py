@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 # Module-level dunder names that users read (werkzeug.__version__ went in 3.1).
+_FACADE_MAX_DEFS = 3
 ALTERNATIVE = "Alternative: "
 """Marks SQLAlchemy's `@deprecated(..., alternative="...")` text among the deprecations."""
 _VERSION = re.compile(r"\d+(?:\.\d+)*")
@@ -173,10 +174,12 @@ class Snapshot:
                         out |= set(dir(builtin))
         return out
 
-    def effective_method(self, cls: ClassInfo, name: str) -> Function | None:
+    def effective_method(self, cls: ClassInfo, name: str) -> tuple[ClassInfo, Function] | None:
+        """The method a class has, and the class that defines it (Python's error messages name
+        that class: `Scaffold.route()`)."""
         for c in self.mro(cls):
             if name in c.methods:
-                return c.methods[name]
+                return c, c.methods[name]
         return None
 
     def is_dynamic(self, cls: ClassInfo) -> bool:
@@ -225,7 +228,25 @@ def snapshot(
             except (SyntaxError, ValueError):
                 continue  # Python 2-only files in the oldest releases
             modules[name] = _read_module(name, is_package, tree, private)
+    _expand_stars(modules)
     return Snapshot(modules)
+
+
+def _expand_stars(modules: dict[str, Module]) -> None:
+    """A package's `from .fields import *` re-exports that module's public names (its
+    `__all__` when it has one): `from wtforms import TextField` worked that way."""
+    for _ in range(4):  # chains: wtforms -> wtforms.fields -> wtforms.fields.simple
+        for mod in modules.values():
+            if not mod.is_package:
+                continue
+            for src in mod.star:
+                source = modules.get(src)
+                if source is None or not src.startswith(mod.name + "."):
+                    continue
+                for n in source.public:
+                    if n not in mod.public and not n.startswith("_"):
+                        mod.public[n] = "name"
+                        mod.imports.setdefault(n, (src, n))
 
 
 def _absolute(module: str, is_package: bool, level: int, target: str | None) -> str:
@@ -312,6 +333,7 @@ def _read_module(name: str, is_package: bool, tree: ast.Module, private: frozens
     dicts: dict[str, ast.Dict] = {}
     dunder_all: list[str] = []
     assigned: set[str] = set()
+    reexports: set[str] = set()
     for node in _top_level(tree.body):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             mod.bound.add(node.name)
@@ -345,7 +367,7 @@ def _read_module(name: str, is_package: bool, tree: ast.Module, private: frozens
                 reexport = "." not in name or src.startswith(name + ".")
                 if is_package and reexport and is_public(local, private):
                     if not local.startswith("__") and f"{src}.{alias.name}" != f"{name}.{local}":
-                        mod.public.setdefault(local, "name")
+                        reexports.add(local)
         else:
             for target in _targets(node):
                 mod.bound.add(target)
@@ -360,6 +382,11 @@ def _read_module(name: str, is_package: bool, tree: ast.Module, private: frozens
                 for t in (node.targets if isinstance(node, ast.Assign) else [node.target])
             ):
                 dunder_all += _strings(node.value)
+    # A package's imports are its API when the package is a facade (flask/__init__.py), not
+    # when it is a whole library in one file (Flask-SQLAlchemy 2's `from flask import request`).
+    if len(mod.classes) + len(mod.functions) <= _FACADE_MAX_DEFS:
+        for n in reexports:
+            mod.public.setdefault(n, "name")
     # `try: import dotenv / except ImportError: dotenv = None` binds an import, not an API.
     for n in assigned - set(mod.imports):
         mod.public.setdefault(n, "name")
@@ -394,6 +421,9 @@ def _read_module(name: str, is_package: bool, tree: ast.Module, private: frozens
     )
     if getattr_def is not None:
         served = _getattr_names(getattr_def, dicts)
+        # `if name == "BaseQuery": from .query import Query; return Query`: an alias.
+        for alias, target in _getattr_aliases(getattr_def, name, is_package).items():
+            mod.imports.setdefault(alias, target)
         if served:
             mod.bound |= served
             for n in served:  # deprecated names still served: public until they go
@@ -427,6 +457,32 @@ def _getattr_names(fn: ast.FunctionDef, dicts: dict[str, ast.Dict]) -> set[str]:
         if isinstance(node, ast.Name) and node.id in dicts:
             names |= {s for k in dicts[node.id].keys for s in _strings(k) if s.isidentifier()}
     return names
+
+
+def _getattr_aliases(fn: ast.FunctionDef, module: str, is_package: bool) -> dict:
+    """name -> (module, name) for the branches of a module `__getattr__` returning an import."""
+    param = fn.args.args[0].arg if fn.args.args else "name"
+    out: dict[str, tuple[str, str]] = {}
+    for node in ast.walk(fn):
+        if not (isinstance(node, ast.If) and isinstance(node.test, ast.Compare)):
+            continue
+        sides = [node.test.left, *node.test.comparators]
+        if not any(isinstance(x, ast.Name) and x.id == param for x in sides):
+            continue
+        names = [x.value for x in sides if isinstance(x, ast.Constant) and isinstance(x.value, str)]
+        imported: dict[str, tuple[str, str]] = {}
+        returned = None
+        for stmt in ast.walk(ast.Module(body=node.body, type_ignores=[])):
+            if isinstance(stmt, ast.ImportFrom):
+                src = _absolute(module, is_package, stmt.level, stmt.module)
+                for a in stmt.names:
+                    imported[a.asname or a.name] = (src, a.name)
+            elif isinstance(stmt, ast.Return) and isinstance(stmt.value, ast.Name):
+                returned = stmt.value.id
+        if returned in imported:
+            for n in names:
+                out[n] = imported[returned]
+    return out
 
 
 def _typevar(node: ast.stmt) -> bool:

@@ -30,7 +30,8 @@ def write(out: Path, rows: list, inherits: dict[str, dict[str, list[str]]]) -> N
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
     shards: dict[str, dict[str, list[list[str]]]] = {"positional": {}}
-    for row in sorted(rows, key=lambda r: (r.library, r.module, r.owner, r.name, r.kind)):
+    # Stable: a function's keyword-only parameters stay in signature order.
+    for row in sorted(rows, key=lambda r: (r.library, r.module, r.owner, r.kind)):
         values = list(astuple(row))
         assert len(values) == len(FIELDS)
         if row.kind == "positional":  # the message names the function, not the parameter

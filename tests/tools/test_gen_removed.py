@@ -81,7 +81,7 @@ def test_the_written_table_answers_python_error_messages(built, tmp_path, monkey
     hits = removed.find("TypeError: Base.send() got an unexpected keyword argument 'cache_timeout'")
     assert [(r.owner, r.replacement) for r in hits] == [("Base.send", "max_age")]
     hits = removed.find("TypeError: paginate() takes 0 positional arguments but 2 were given")
-    assert sorted(r.name for r in hits) == ["page", "per_page"]
+    assert [(r.name, r.what) for r in hits] == [("page, per_page", "paginate(page=, per_page=)")]
     hits = removed.find("ModuleNotFoundError: No module named 'fakelib.contrib'")
     assert [r.kind for r in hits] == ["module"]
     assert removed.find("ImportError: cannot import name 'keep_cmp' from 'fakelib'") == []
