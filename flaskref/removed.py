@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections import namedtuple
 from pathlib import Path
-from typing import NamedTuple
 
 from flaskref.entry import Entry
 
@@ -50,26 +50,21 @@ def shard_of(name: str) -> str:
     return c if "a" <= c <= "z" else "_"
 
 
-class Removed(NamedTuple):
-    library: str
-    """PyPI project name, lowercase."""
-    module: str
-    owner: str
-    """"" for modules and module-level names; the class for an attribute; the function or
-    `Class.method` for a keyword or positional argument."""
-    name: str
-    kind: str
-    """module | name | attribute | keyword | positional (became keyword-only) | call"""
-    deprecated_in: str
-    removed_in: str
-    replacement: str
-    changelog: str
-    match: str = ""
-    """How the message named it: exact, inherited (a subclass), parent (re-exported by a parent
-    package), name (no module or class in the message to check)."""
-    seen_as: str = ""
-    """The class or module as the message named it, when that differs (`Request` for an
-    attribute `BaseRequest` defined, `werkzeug` for a name of `werkzeug.security`)."""
+class Removed(namedtuple("_Removed", (*FIELDS, "match", "seen_as"), defaults=("", ""))):
+    """One removed or renamed API.
+
+    `library` is the PyPI name; `owner` is "" for modules and module-level names, the class
+    for an attribute, the function or `Class.method` for a keyword or positional argument;
+    `kind` is module | name | attribute | keyword | positional (became keyword-only) | call.
+    `match` says how the message named it: exact, inherited (a subclass), parent (re-exported
+    by a parent package), name (no module or class in the message to check); `seen_as` is the
+    class or module as the message named it when that differs (`Request` for an attribute
+    `BaseRequest` defined, `werkzeug` for a name of `werkzeug.security`).
+
+    A `collections.namedtuple`: `typing.NamedTuple` costs a millisecond more per lookup.
+    """
+
+    __slots__ = ()
 
     @property
     def id(self) -> str:
@@ -104,7 +99,7 @@ class Removed(NamedTuple):
         if self.kind == "module":
             return (f"No module named '{self.module}'",)
         if self.kind == "name":
-            return tuple(
+            forms = tuple(
                 form
                 for module in dict.fromkeys(m for m in (self.seen_as, self.module) if m)
                 for form in (
@@ -112,6 +107,8 @@ class Removed(NamedTuple):
                     f"module '{module}' has no attribute '{self.name}'",
                 )
             )
+            # A module __getattr__ may say only the name (Flask 3.1's does).
+            return forms + ((f"AttributeError: {self.name}",) if self.match == "name" else ())
         if self.kind == "attribute":
             return tuple(
                 form
@@ -209,50 +206,51 @@ class Removed(NamedTuple):
         )
 
 
-def _forms() -> list[tuple[str, re.Pattern[str]]]:
+def _forms() -> dict[str, tuple[str, str]]:
+    """form -> (text the message must contain, pattern)."""
     q = _Q
     name, dotted = rf"{q}(?P<name>\w+){q}", rf"{q}(?P<module>[\w.]+){q}"
     owner = rf"{q}(?P<owner>[\w.]+){q}"
-    forms = [
-        ("import", rf"cannot import name {q}(?P<name>[\w.]+){q}(?:\s+from\s+{dotted})?"),
-        ("nomodule", rf"No module named {dotted}"),
-        ("modattr", rf"module {dotted} has no attribute {name}"),
-        ("typeattr", rf"type object {owner} has no attribute {name}"),
-        ("objattr", rf"{owner} object has no attribute {name}"),
-        ("keyword", rf"(?P<func>[\w.]+)\(\) got an unexpected keyword argument {name}"),
-        (
-            "positional",
+    return {
+        "import": (
+            "cannot import name",
+            rf"cannot import name {q}(?P<name>[\w.]+){q}(?:\s+from\s+{dotted})?",
+        ),
+        "nomodule": ("No module named", rf"No module named {dotted}"),
+        "modattr": ("has no attribute", rf"module {dotted} has no attribute {name}"),
+        "typeattr": ("has no attribute", rf"type object {owner} has no attribute {name}"),
+        "objattr": ("has no attribute", rf"{owner} object has no attribute {name}"),
+        "keyword": (
+            "unexpected keyword argument",
+            rf"(?P<func>[\w.]+)\(\) got an unexpected keyword argument {name}",
+        ),
+        "positional": (
+            "positional argument",
             r"(?P<func>[\w.]+)\(\) takes (?:from \d+ to )?\d+ positional arguments? "
             r"but \d+ (?:were|was) given",
         ),
-        ("select", r"clause element expected, got \[.*?Did you mean to say select\("),
+        "select": (
+            "Did you mean to say select(",
+            r"clause element expected, got \[.*?Did you mean to say select\(",
+        ),
         # A module __getattr__ that says only the name: "AttributeError: _app_ctx_stack".
-        ("bare", r"^\s*AttributeError: (?P<name>\w+)\s*$"),
-    ]
-    return [(kind, re.compile(p, re.MULTILINE)) for kind, p in forms]
+        "bare": ("AttributeError: ", r"^\s*AttributeError: (?P<name>\w+)\s*$"),
+    }
 
 
-_COMPILED: list[tuple[str, re.Pattern[str]]] = []
-# Text every form contains: a message with none of these costs one substring scan, no regex.
-_MARKERS = (
-    "cannot import name",
-    "No module named",
-    "has no attribute",
-    "unexpected keyword argument",
-    "positional argument",
-    "Did you mean to say select(",
-    "AttributeError: ",
-)
+_FORMS = _forms()
+_COMPILED: dict[str, re.Pattern[str]] = {}
 
 
 def find(message: str) -> list[Removed]:
     """The rows a Python error message names, best first (see `Removed.match`)."""
-    if not any(marker in message for marker in _MARKERS):
-        return []
-    if not _COMPILED:
-        _COMPILED.extend(_forms())
     found: dict[tuple[str, ...], Removed] = {}
-    for form, pattern in _COMPILED:
+    for form, (marker, source) in _FORMS.items():
+        if marker not in message:  # most text has none: no regex is compiled for it
+            continue
+        pattern = _COMPILED.get(form)
+        if pattern is None:
+            pattern = _COMPILED[form] = re.compile(source, re.MULTILINE)
         for m in pattern.finditer(message):
             for row in _rows_for(form, m.groupdict()):
                 key = tuple(row[:5])

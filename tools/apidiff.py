@@ -40,7 +40,7 @@ def diff(
     inherits: dict[str, set[str]] = {}
     done: set[int] = set()
     for mname in sorted(old.modules):
-        if surface is not None and not surface(mname):
+        if old.modules[mname].hidden or (surface is not None and not surface(mname)):
             continue
         if mname not in new.modules:
             out.append(Removal(mname, "", mname.rsplit(".", 1)[-1], "module"))

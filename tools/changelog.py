@@ -32,6 +32,8 @@ _LINK = re.compile(r"\[([^\]]+)\]\([^)]+\)")
 class Item:
     version: str
     text: str
+    context: str = ""
+    """The bullet a nested bullet sits under ("Remove previously deprecated code.")."""
 
 
 @dataclass(frozen=True)
@@ -74,13 +76,18 @@ def parse(text: str) -> list[Item]:
     current: list[str] | None = None
     indent = 0
     in_change = False
+    change_indent = 0
+    parents: list[tuple[int, str]] = []  # the bullets of this version an item may sit under
 
     def flush() -> None:
         nonlocal current
         if current and version:
             body = clean(" ".join(current))
             if body:
-                items.append(Item(version, body))
+                while parents and parents[-1][0] >= indent:
+                    parents.pop()
+                items.append(Item(version, body, parents[-1][1] if parents else ""))
+                parents.append((indent, body))
         current = None
 
     for i, line in enumerate(lines):
@@ -90,14 +97,18 @@ def parse(text: str) -> list[Item]:
         if m:
             flush()
             version, in_change = m.group(1), False
+            parents.clear()
             continue
         if header and (_UNDERLINE.match(nxt) or line.lstrip().startswith("#")):
             flush()
             version, in_change = header.group(1), False
+            parents.clear()
             continue
         if line.strip().startswith(".. change::"):
             flush()
-            current, in_change, indent = [], True, len(line) - len(line.lstrip())
+            parents.clear()
+            change_indent = len(line) - len(line.lstrip())
+            current, in_change, indent = [], True, change_indent
             continue
         if line.strip().startswith(".. changelog::"):
             flush()
@@ -106,13 +117,13 @@ def parse(text: str) -> list[Item]:
         if in_change:
             if line.strip().startswith(":") and not current:
                 continue  # :tags:, :tickets: fields
-            if line.strip() and len(line) - len(line.lstrip()) <= indent:
+            if line.strip() and len(line) - len(line.lstrip()) <= change_indent:
                 flush()
                 in_change = False
             else:
                 if _BULLET.match(line):  # a list inside a change: one item per bullet
                     flush()
-                    current = []
+                    current, indent = [], change_indent + 1
                 if current is not None:
                     current.append(line.strip().lstrip("*-+ ") if not current else line.strip())
                 continue
@@ -172,7 +183,7 @@ _SPAN = re.compile(r"`([^`]+)`")
 ALIASES = {"Flask": "app", "Blueprint": "bp", "Request": "request", "Response": "response"}
 _CODE = r"`([^`]+)`"
 _REPLACE_PATTERNS = (
-    r"{name}`?\s+(?:is|was|has been)?\s*renamed\s+(?:to\s+)?" + _CODE,
+    r"{name}`?\s+(?:\w+\s+)?(?:is|was|has been)?\s*renamed\s+(?:to\s+)?" + _CODE,
     _CODE + r"\s+replaces\s+(?:\w+'s\s+)?`{name}`",
     _CODE + r"\s+(?:is|was|has been)\s+renamed\s+from\s+`{name}`",
     r"{name}`?\s+(?:is|was|has been)?\s*(?:replaced|superseded)\s+(?:by|with)\s+" + _CODE,
@@ -223,7 +234,9 @@ def excerpt(text: str, name: str, limit: int = 320) -> str:
     return text[: limit - 1].rstrip() + "…"
 
 
-def explain(items: list[Item], removal, removed_in: str, since: str = "0") -> Note:
+def explain(
+    items: list[Item], removal, removed_in: str, since: str = "0", prefer: str = ""
+) -> Note:
     """Deprecation version, replacement and changelog line for one removal.
 
     Items older than three minor releases before the window (`since`) are not read: what a
@@ -263,7 +276,10 @@ def explain(items: list[Item], removal, removed_in: str, since: str = "0") -> No
         (
             (v, it)
             for v, it in hits
-            if removed_v and v < removed_v and re.search(r"deprecat|renamed", it.text, re.I)
+            if removed_v
+            and v < removed_v
+            and (v.major, v.minor) != (removed_v.major, removed_v.minor)  # not 2.1.0b1 for 2.1.0
+            and re.search(r"deprecat|renamed", it.text, re.I)
         ),
         key=lambda p: p[0],
     )
@@ -273,7 +289,10 @@ def explain(items: list[Item], removal, removed_in: str, since: str = "0") -> No
         if removed_v
         and (v.major, v.minor) == (removed_v.major, removed_v.minor)
         and v <= removed_v
-        and re.search(r"\b(remov|drop|no longer|renamed|replaced)", it.text, re.I)
+        and (
+            re.search(r"\b(remov|drop|no longer|renamed|replaced)", it.text, re.I)
+            or re.match(r"(Remove|Removed|Drop|Dropped)\b", it.context)
+        )
     ]
     if not removed and removal.kind == "name" and removed_v:
         # "Remove most top-level attributes provided by the `werkzeug` module": about the
@@ -284,7 +303,31 @@ def explain(items: list[Item], removal, removed_in: str, since: str = "0") -> No
             if it.version == removed_in or it.version == f"{removed_v.major}.{removed_v.minor}"
             if f"`{removal.module}`" in it.text and re.search(r"\bremov", it.text, re.I)
         ]
+    preferred = _version(prefer) if prefer else None
+    if (
+        removal.kind == "name"
+        and preferred
+        and not any((v.major, v.minor) == (preferred.major, preferred.minor) for v, _ in deprecated)
+    ):
+        # "Deprecate the `werkzeug.urls` module": the whole module, dated by the code's warning.
+        deprecated += [
+            (v, it)
+            for it in items
+            if (v := _version(it.version)) is not None
+            and (v.major, v.minor) == (preferred.major, preferred.minor)
+            and f"`{removal.module}`" in it.text
+            and re.search(r"deprecat", it.text, re.I)
+        ]
     dep_item = deprecated[0][1] if deprecated else None
+    if preferred:  # the code's own warning dates the deprecation: that release's item or none
+        dep_item = next(
+            (
+                it
+                for v, it in deprecated
+                if (v.major, v.minor) == (preferred.major, preferred.minor)
+            ),
+            None,
+        )
     line_item = removed[0] if removed else dep_item
     hint = ""
     for it in [*(it for _, it in deprecated), *removed]:

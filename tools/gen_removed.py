@@ -102,7 +102,15 @@ class History:
         )
 
     def changelog(self) -> Path:
-        return self.source.changelog_tree(self.lib.project, self.groups[-1][-1])
+        """The newest sdist's changelog; some sdists ship only `.. include:: ../CHANGES.rst`
+        without the file (Jinja2 3.1.4+), then the newest one before them that has it."""
+        newest = [r for g in reversed(self.groups) for r in reversed(g)]
+        for rel in newest[:8]:
+            folder = self.source.changelog_tree(self.lib.project, rel)
+            size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+            if size > 2000:
+                return folder
+        return self.source.changelog_tree(self.lib.project, newest[0])
 
     def forget(self, keep: set[str]) -> None:
         """Drop parsed snapshots (SQLAlchemy's take tens of MB each)."""
@@ -215,12 +223,14 @@ def build_rows(history: History) -> tuple[list[Row], dict[str, list[str]]]:
     log = changelog.load(history.changelog())
     rows = []
     for r, removed_in in sorted(found.items(), key=lambda kv: (kv[0].module, kv[0].owner)):
-        note = changelog.explain(log, r, removed_in, lib.since)
         code_version, hint = _code_deprecation(history, r, removed_in)
+        note = changelog.explain(log, r, removed_in, lib.since, prefer=code_version)
         # The code's own warning dates a deprecation best, unless it was there from the
         # window's first release on: then an older changelog entry knows more.
         deprecated_in = note.deprecated_in
-        if code_version and (code_version != history.probes()[0] or not deprecated_in):
+        if code_version and _same_minor(code_version, deprecated_in):
+            deprecated_in = min(code_version, deprecated_in, key=Version)
+        elif code_version and (code_version != history.probes()[0] or not deprecated_in):
             deprecated_in = code_version
         replacement = note.replacement or hint
         rows.append(
@@ -243,25 +253,48 @@ def build_rows(history: History) -> tuple[list[Row], dict[str, list[str]]]:
     return rows, tree
 
 
+def _same_minor(a: str, b: str) -> bool:
+    """2.2.0 from the changelog and 2.2.5 from the code are one deprecation: keep X.Y.0."""
+    if not a or not b:
+        return False
+    va, vb = Version(a), Version(b)
+    return (va.major, va.minor) == (vb.major, vb.minor)
+
+
 _ALT = pyapi.ALTERNATIVE
-_USE = re.compile(r"\b(?:[Uu]se|[Cc]all|[Pp]ass)\s+['\"`]?([\w.()=\[\]]+)['\"`]?\s+instead")
+_ALIAS = re.compile(r"\balias for ['\"`]?([\w.]+)")
+_USE = re.compile(
+    r"\b(?:[Uu]se|[Cc]all|[Pp]ass|[Ii]mport)\s+['\"`]?([\w.()=\[\]]+)['\"`]?\s+instead"
+)
 
 
 def _code_deprecation(history: History, r: apidiff.Removal, removed_in: str) -> tuple[str, str]:
     """The first probed release whose deprecation warnings (in the row's module) quote the
     row's name, and the "use X instead" hint they give."""
-    quoted = re.compile(rf"['\"`.]{re.escape(r.name)}(?:\(\))?['\"`]")
+    name = re.escape(r.name)
+    quoted = rf"['\"`.]{name}(?:\(\))?['\"`]"
+    if "_" in r.name.strip("_") or re.search(r"[a-z][A-Z]", r.name):
+        # A name no sentence contains may go unquoted: "The TextField alias for StringField".
+        quoted += rf"|(?<![\w.]){name}(?![\w])"
+    quoted = re.compile(quoted)
     owner = r.owner.split(".")[-1] if r.kind in ("keyword", "positional") else ""
     for version in history.probes():
         if Version(version) >= Version(removed_in):
             break
-        mod = history.snapshot(version).modules.get(r.module)
-        for text in mod.deprecations if mod else []:
+        snap = history.snapshot(version)
+        # The row's module, and for a re-exported name the module that defines it (TextField
+        # warns in wtforms.fields.simple, users import it from wtforms).
+        where = [r.module]
+        found = snap.resolve(r.module, r.name) if r.kind == "name" else None
+        if found and found[0] != r.module:
+            where.append(found[0])
+        texts = [t for m in where if m in snap.modules for t in snap.modules[m].deprecations]
+        for text in texts:
             if not quoted.search(text) or (owner and owner not in text):
                 continue
             if _ALT in text:
                 return version, changelog.clean(text.split(_ALT, 1)[1])
-            m = _USE.search(text)
+            m = _USE.search(text) or _ALIAS.search(text)
             return version, (m.group(1) if m else "")
     return "", ""
 

@@ -176,10 +176,10 @@ class _Extractor:
                     category = kw.value
             if category is not None:
                 exc = _name(category)
-            elif owner == "util":
+            elif owner == "util" and self.file.startswith("sqlalchemy/"):
                 exc = "SADeprecationWarning" if "deprecated" in fname else "SAWarning"
-            else:
-                exc = "UserWarning"
+            else:  # alembic's util.warn / util.warn_deprecated
+                exc = "DeprecationWarning" if "deprecated" in fname else "UserWarning"
             self._add(stmt, call, call.args[0], exc, "warning", names, func, guards)
         elif fname == "fail" and owner in ("self", "ctx", "parser", "stream"):
             if self.file.startswith("jinja2/"):

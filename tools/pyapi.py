@@ -67,6 +67,9 @@ class ClassInfo:
 class Module:
     name: str
     is_package: bool
+    hidden: bool = False
+    """A private module (`markupsafe._native`): read so names resolve and its deprecation
+    warnings are known, never reported."""
     public: dict[str, str] = field(default_factory=dict)
     """name -> 'class' | 'function' | 'name': what users may import from here."""
     bound: set[str] = field(default_factory=set)
@@ -221,13 +224,13 @@ def snapshot(
             name, is_package = module_name(path.relative_to(root))
             if any(name == s or name.startswith(s + ".") for s in skip):
                 continue
-            if not all(is_public(p, private) or name in private for p in name.split(".")):
-                continue
+            hidden = not all(is_public(p, private) or name in private for p in name.split("."))
             try:
                 tree = ast.parse(path.read_bytes(), filename=str(path))
             except (SyntaxError, ValueError):
                 continue  # Python 2-only files in the oldest releases
             modules[name] = _read_module(name, is_package, tree, private)
+            modules[name].hidden = hidden
     _expand_stars(modules)
     return Snapshot(modules)
 
@@ -334,6 +337,7 @@ def _read_module(name: str, is_package: bool, tree: ast.Module, private: frozens
     dunder_all: list[str] = []
     assigned: set[str] = set()
     reexports: set[str] = set()
+    internal: set[str] = set()
     for node in _top_level(tree.body):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             mod.bound.add(node.name)
@@ -367,7 +371,9 @@ def _read_module(name: str, is_package: bool, tree: ast.Module, private: frozens
                 reexport = "." not in name or src.startswith(name + ".")
                 if is_package and reexport and is_public(local, private):
                     if not local.startswith("__") and f"{src}.{alias.name}" != f"{name}.{local}":
-                        reexports.add(local)
+                        top = name.split(".")[0]
+                        inside = src.startswith(top + ".") and not src.endswith("._compat")
+                        (internal if inside else reexports).add(local)
         else:
             for target in _targets(node):
                 mod.bound.add(target)
@@ -382,11 +388,13 @@ def _read_module(name: str, is_package: bool, tree: ast.Module, private: frozens
                 for t in (node.targets if isinstance(node, ast.Assign) else [node.target])
             ):
                 dunder_all += _strings(node.value)
-    # A package's imports are its API when the package is a facade (flask/__init__.py), not
-    # when it is a whole library in one file (Flask-SQLAlchemy 2's `from flask import request`).
-    if len(mod.classes) + len(mod.functions) <= _FACADE_MAX_DEFS:
-        for n in reexports:
-            mod.public.setdefault(n, "name")
+    # A package re-exports what it imports from its own modules (markupsafe's `soft_unicode`
+    # from `._speedups`); what it imports from elsewhere only when it is a facade
+    # (flask/__init__.py), not when it is a whole library in one file (Flask-SQLAlchemy 2's
+    # `from flask import request`).
+    facade = len(mod.classes) + len(mod.functions) <= _FACADE_MAX_DEFS
+    for n in internal | (reexports if facade else set()):
+        mod.public.setdefault(n, "name")
     # `try: import dotenv / except ImportError: dotenv = None` binds an import, not an API.
     for n in assigned - set(mod.imports):
         mod.public.setdefault(n, "name")
@@ -405,6 +413,8 @@ def _read_module(name: str, is_package: bool, tree: ast.Module, private: frozens
             if not isinstance(value, ast.List | ast.Tuple | ast.Set):
                 continue
             src = key.value if isinstance(key, ast.Constant) else ""
+            if isinstance(src, str) and src.startswith("."):  # {".urls": ["url_quote"]}
+                src = name + src
             for n in _strings(value):
                 if n.isidentifier():
                     mod.public.setdefault(n, "name")
@@ -422,7 +432,9 @@ def _read_module(name: str, is_package: bool, tree: ast.Module, private: frozens
     if getattr_def is not None:
         served = _getattr_names(getattr_def, dicts)
         # `if name == "BaseQuery": from .query import Query; return Query`: an alias.
-        for alias, target in _getattr_aliases(getattr_def, name, is_package).items():
+        aliases = _getattr_aliases(getattr_def, name, is_package)
+        aliases.update(_getattr_map(getattr_def, dicts, name, is_package))
+        for alias, target in aliases.items():
             mod.imports.setdefault(alias, target)
         if served:
             mod.bound |= served
@@ -482,6 +494,23 @@ def _getattr_aliases(fn: ast.FunctionDef, module: str, is_package: bool) -> dict
         if returned in imported:
             for n in names:
                 out[n] = imported[returned]
+    return out
+
+
+def _getattr_map(fn: ast.FunctionDef, dicts: dict[str, ast.Dict], module: str, is_package: bool):
+    """Aliases in a table a module `__getattr__` reads: {"BaseQuery": ".query.Query"}."""
+    out: dict[str, tuple[str, str]] = {}
+    package = module if is_package else module.rpartition(".")[0]
+    used = {n.id for n in ast.walk(fn) if isinstance(n, ast.Name)}
+    for table in (dicts[n] for n in used if n in dicts):
+        for key, value in zip(table.keys, table.values, strict=False):
+            if not (isinstance(key, ast.Constant) and isinstance(value, ast.Constant)):
+                continue
+            path = value.value
+            if isinstance(path, str) and re.fullmatch(r"\.?[\w.]+\.\w+", path):
+                target, _, attr = path.rpartition(".")
+                target = f"{package}{target}" if target.startswith(".") else target
+                out[str(key.value)] = (target, attr)
     return out
 
 

@@ -58,8 +58,13 @@ SQLA = """\
 
 def test_rst_bullets_nested_bullets_and_roles():
     items = changelog.parse(RST)
+    # A nested bullet keeps the bullet it sits under: "Remove previously deprecated code."
     assert (
-        changelog.Item("2.1.0", "Remove the `cookie_date` function. Use `http_date` instead.")
+        changelog.Item(
+            "2.1.0",
+            "Remove the `cookie_date` function. Use `http_date` instead.",
+            "Remove previously deprecated code.",
+        )
         in items
     )
     assert changelog.Item("2.1.0", "Remove previously deprecated code.") in items
