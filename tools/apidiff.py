@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pyapi import ClassInfo, Function, Snapshot, is_public
+from apimodel import ClassInfo, Function, Snapshot, is_public
 
 
 @dataclass(frozen=True)

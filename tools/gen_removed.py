@@ -20,7 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import apidiff
+import apimodel
 import changelog
+import deprecations
 import pyapi
 import releases
 from libraries import LIBRARIES, Library, on_surface, write_names
@@ -58,7 +60,7 @@ class History:
         self.lib = lib
         self.source = source
         self.groups = releases.by_minor(source.releases(lib.project), lib.since)
-        self._snaps: dict[str, pyapi.Snapshot] = {}
+        self._snaps: dict[str, apimodel.Snapshot] = {}
         self._by_version = {r.version: r for g in self.groups for r in g}
 
     def diff(self, old: str, new: str) -> apidiff.Diff:
@@ -66,15 +68,16 @@ class History:
         surface = (lambda m: on_surface(lib, m)) if lib.surface else None
         return apidiff.diff(self.snapshot(old), self.snapshot(new), lib.private, surface)
 
-    def snapshot(self, version: str) -> pyapi.Snapshot:
+    def snapshot(self, version: str) -> apimodel.Snapshot:
         if version not in self._snaps:
             self._snaps[version] = self._read(version)
         return self._snaps[version]
 
-    def _read(self, version: str) -> pyapi.Snapshot:
+    def _read(self, version: str) -> apimodel.Snapshot:
         """Parse a release, or load the parse cached by an earlier run of the same code."""
         lib = self.lib
-        code = Path(pyapi.__file__).read_bytes() + repr((lib.private, lib.skip)).encode()
+        code = b"".join(Path(m.__file__).read_bytes() for m in (pyapi, apimodel, deprecations))
+        code += repr((lib.private, lib.skip)).encode()
         tag = hashlib.sha256(code).hexdigest()[:12]
         path = self.source.cache_dir() / "snap" / f"{lib.project}-{version}-{tag}.pickle"
         if path.exists():
@@ -145,7 +148,7 @@ def removals(history: History) -> tuple[dict[apidiff.Removal, str], dict[str, se
     return kept, inherits
 
 
-def _absent(snap: pyapi.Snapshot, r: apidiff.Removal) -> bool:
+def _absent(snap: apimodel.Snapshot, r: apidiff.Removal) -> bool:
     """Whether the newest release still lacks a removal that the window's first release lacked
     already (a row found between two middle releases)."""
     if r.kind == "module":
@@ -261,7 +264,7 @@ def _same_minor(a: str, b: str) -> bool:
     return (va.major, va.minor) == (vb.major, vb.minor)
 
 
-_ALT = pyapi.ALTERNATIVE
+_ALT = deprecations.ALTERNATIVE
 _ALIAS = re.compile(r"\balias for ['\"`]?([\w.]+)")
 _USE = re.compile(
     r"\b(?:[Uu]se|[Cc]all|[Pp]ass|[Ii]mport)\s+['\"`]?([\w.()=\[\]]+)['\"`]?\s+instead"

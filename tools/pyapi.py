@@ -10,189 +10,15 @@ second set: a class that moved but is still imported at its old place is not a r
 from __future__ import annotations
 
 import ast
-import builtins
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
-# Module-level dunder names that users read (werkzeug.__version__ went in 3.1).
+from apimodel import ClassInfo, Function, Module, Snapshot, is_public
+from deprecations import announced, call_name, strings
+
+# A package __init__ defining at most this many classes and functions is a facade: what it
+# imports from other packages is its API (flask/__init__.py).
 _FACADE_MAX_DEFS = 3
-ALTERNATIVE = "Alternative: "
-"""Marks SQLAlchemy's `@deprecated(..., alternative="...")` text among the deprecations."""
-_VERSION = re.compile(r"\d+(?:\.\d+)*")
-PUBLIC_DUNDERS = frozenset({"__version__"})
-BUILTIN_BASES = frozenset(
-    {"object", "Exception", "BaseException", "dict", "list", "tuple", "str", "bytes", "int",
-     "type", "set", "frozenset", "property", "ValueError", "TypeError", "KeyError",
-     "RuntimeError", "LookupError", "AttributeError", "ImportError", "Warning",
-     "DeprecationWarning", "UserWarning", "Generic", "Protocol", "NamedTuple", "TypedDict"}
-)  # fmt: skip
-
-
-@dataclass
-class Function:
-    args: list[str]
-    """Parameters passable by position or keyword, in order (self/cls dropped for methods)."""
-    kwonly: list[str]
-    posonly: int
-    varargs: bool
-    varkw: bool
-
-    @property
-    def params(self) -> list[str]:
-        """Everything that can be passed by keyword."""
-        return self.args + self.kwonly
-
-    @property
-    def positional(self) -> int:
-        return self.posonly + len(self.args)
-
-
-@dataclass
-class ClassInfo:
-    module: str
-    name: str
-    bases: list[str]
-    """Base classes as written (`BaseRequest`, `sansio.App`)."""
-    attrs: set[str] = field(default_factory=set)
-    """Public attributes defined in the class body or assigned on self in `__init__`."""
-    bound: set[str] = field(default_factory=set)
-    """Every attribute the class body or any method assigns (self.x anywhere counts)."""
-    methods: dict[str, Function] = field(default_factory=dict)
-    dynamic: bool = False
-    """Defines __getattr__: any attribute may still resolve."""
-
-
-@dataclass
-class Module:
-    name: str
-    is_package: bool
-    hidden: bool = False
-    """A private module (`markupsafe._native`): read so names resolve and its deprecation
-    warnings are known, never reported."""
-    public: dict[str, str] = field(default_factory=dict)
-    """name -> 'class' | 'function' | 'name': what users may import from here."""
-    bound: set[str] = field(default_factory=set)
-    imports: dict[str, tuple[str, str]] = field(default_factory=dict)
-    """local name -> (absolute module, name there); the name is '' for `import x`."""
-    star: list[str] = field(default_factory=list)
-    dynamic: bool = False
-    """A module __getattr__ whose names could not be read: any name may still resolve."""
-    functions: dict[str, Function] = field(default_factory=dict)
-    classes: dict[str, ClassInfo] = field(default_factory=dict)
-    deprecations: list[str] = field(default_factory=list)
-    """Texts of warnings.warn(..., DeprecationWarning) calls, for 'deprecated in' and hints."""
-
-
-@dataclass
-class Snapshot:
-    modules: dict[str, Module]
-
-    def resolve(self, module: str, name: str, depth: int = 0) -> tuple[str, str] | None:
-        """Where `from module import name` really comes from: (defining module, name)."""
-        mod = self.modules.get(module)
-        if mod is None or depth > 6:
-            return None
-        if name in mod.classes or name in mod.functions:
-            return module, name
-        if name in mod.imports:
-            src, orig = mod.imports[name]
-            if not orig:
-                return None
-            return self.resolve(src, orig, depth + 1) or (src, orig)
-        for star in mod.star:
-            found = self.resolve(star, name, depth + 1)
-            if found:
-                return found
-        return None
-
-    def binds(self, module: str, name: str, depth: int = 0) -> bool:
-        mod = self.modules.get(module)
-        if mod is None or depth > 6:
-            return False
-        if mod.dynamic or name in mod.bound:
-            return True
-        if f"{module}.{name}" in self.modules:  # a submodule is importable by name
-            return True
-        return any(self.binds(s, name, depth + 1) for s in mod.star)
-
-    def find_class(self, module: str, name: str) -> ClassInfo | None:
-        found = self.resolve(module, name)
-        if found:
-            mod = self.modules.get(found[0])
-            if mod and found[1] in mod.classes:
-                return mod.classes[found[1]]
-        matches = [m.classes[name] for m in self.modules.values() if name in m.classes]
-        return matches[0] if len(matches) == 1 else None
-
-    def find_function(self, module: str, name: str) -> Function | None:
-        found = self.resolve(module, name)
-        if found:
-            mod = self.modules.get(found[0])
-            if mod and found[1] in mod.functions:
-                return mod.functions[found[1]]
-        return None
-
-    def mro(self, cls: ClassInfo, depth: int = 0) -> list[ClassInfo]:
-        """The class and its bases found in this package, nearest first (external ones skipped)."""
-        out = [cls]
-        if depth > 10:
-            return out
-        for base in cls.bases:
-            head, _, last = base.rpartition(".")
-            mod = self.modules.get(cls.module)
-            found = None
-            if head and mod and head in mod.imports:
-                src, orig = mod.imports[head]
-                target = f"{src}.{orig}" if orig else src
-                found = self.find_class(target, last)
-            if found is None and last not in BUILTIN_BASES:
-                found = self.find_class(cls.module, last)
-            if found is not None and found is not cls:
-                out.extend(c for c in self.mro(found, depth + 1) if c not in out)
-        return out
-
-    def has_external_base(self, cls: ClassInfo) -> bool:
-        """Whether a base comes from another package, whose attributes this snapshot can't see."""
-        for c in self.mro(cls):
-            mod = self.modules.get(c.module)
-            for base in c.bases:
-                last = base.rpartition(".")[2]
-                if last in BUILTIN_BASES:
-                    continue
-                head = base.rpartition(".")[0] or last
-                src = mod.imports.get(head) if mod else None
-                if src and not src[0].split(".")[0] == c.module.split(".")[0]:
-                    return True
-        return False
-
-    def effective_attrs(self, cls: ClassInfo, bound: bool = False) -> set[str]:
-        out: set[str] = set()
-        for c in self.mro(cls):
-            out |= c.bound if bound else c.attrs
-            if bound:  # what a builtin base (dict, Exception) provides is still there
-                for base in c.bases:
-                    builtin = getattr(builtins, base.rpartition(".")[2], None)
-                    if isinstance(builtin, type):
-                        out |= set(dir(builtin))
-        return out
-
-    def effective_method(self, cls: ClassInfo, name: str) -> tuple[ClassInfo, Function] | None:
-        """The method a class has, and the class that defines it (Python's error messages name
-        that class: `Scaffold.route()`)."""
-        for c in self.mro(cls):
-            if name in c.methods:
-                return c, c.methods[name]
-        return None
-
-    def is_dynamic(self, cls: ClassInfo) -> bool:
-        return any(c.dynamic for c in self.mro(cls))
-
-
-def is_public(name: str, private: frozenset[str] = frozenset()) -> bool:
-    if name in private or name in PUBLIC_DUNDERS:
-        return True
-    return not name.startswith("_")
 
 
 def module_name(rel: Path) -> tuple[str, bool]:
@@ -306,7 +132,7 @@ def _targets(node: ast.stmt) -> list[str]:
 def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, method: bool) -> Function:
     args = node.args
     posonly, plain = list(args.posonlyargs), list(args.args)
-    decorators = {_decorator_name(d) for d in node.decorator_list}
+    decorators = {call_name(d) for d in node.decorator_list}
     if method and "staticmethod" not in decorators:  # drop self or cls
         if posonly:
             posonly = posonly[1:]
@@ -321,16 +147,6 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, method: bool) -> Fun
     )
 
 
-def _decorator_name(node: ast.expr) -> str:
-    if isinstance(node, ast.Call):
-        node = node.func
-    if isinstance(node, ast.Attribute):
-        return node.attr
-    if isinstance(node, ast.Name):
-        return node.id
-    return ""
-
-
 def _read_module(name: str, is_package: bool, tree: ast.Module, private: frozenset[str]) -> Module:
     mod = Module(name, is_package)
     dicts: dict[str, ast.Dict] = {}
@@ -343,7 +159,7 @@ def _read_module(name: str, is_package: bool, tree: ast.Module, private: frozens
             mod.bound.add(node.name)
             if node.name == "__getattr__":
                 continue
-            if "overload" not in {_decorator_name(d) for d in node.decorator_list}:
+            if "overload" not in {call_name(d) for d in node.decorator_list}:
                 mod.functions[node.name] = _function(node, method=False)
             if is_public(node.name, private):
                 mod.public[node.name] = "function"
@@ -387,7 +203,7 @@ def _read_module(name: str, is_package: bool, tree: ast.Module, private: frozens
                 isinstance(t, ast.Name) and t.id == "__all__"
                 for t in (node.targets if isinstance(node, ast.Assign) else [node.target])
             ):
-                dunder_all += _strings(node.value)
+                dunder_all += strings(node.value)
     # A package re-exports what it imports from its own modules (markupsafe's `soft_unicode`
     # from `._speedups`); what it imports from elsewhere only when it is a facade
     # (flask/__init__.py), not when it is a whole library in one file (Flask-SQLAlchemy 2's
@@ -406,7 +222,7 @@ def _read_module(name: str, is_package: bool, tree: ast.Module, private: frozens
     lazy = [(dicts["all_by_module"], False)] if "all_by_module" in dicts else []
     for node in _top_level(tree.body):
         if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
-            shim = "Deprecat" in _decorator_name(node.value.func)
+            shim = "Deprecat" in call_name(node.value.func)
             lazy += [(a, shim) for a in node.value.args if isinstance(a, ast.Dict)]
     for table, shim in lazy:
         for key, value in zip(table.keys, table.values, strict=False):
@@ -415,7 +231,7 @@ def _read_module(name: str, is_package: bool, tree: ast.Module, private: frozens
             src = key.value if isinstance(key, ast.Constant) else ""
             if isinstance(src, str) and src.startswith("."):  # {".urls": ["url_quote"]}
                 src = name + src
-            for n in _strings(value):
+            for n in strings(value):
                 if n.isidentifier():
                     mod.public.setdefault(n, "name")
                     mod.bound.add(n)
@@ -443,16 +259,8 @@ def _read_module(name: str, is_package: bool, tree: ast.Module, private: frozens
                     mod.public.setdefault(n, "name")
         else:
             mod.dynamic = True
-    mod.deprecations += _deprecations(tree)
+    mod.deprecations += announced(tree)
     return mod
-
-
-def _strings(node: ast.AST | None) -> list[str]:
-    if node is None:
-        return []
-    return [
-        n.value for n in ast.walk(node) if isinstance(n, ast.Constant) and isinstance(n.value, str)
-    ]
 
 
 def _getattr_names(fn: ast.FunctionDef, dicts: dict[str, ast.Dict]) -> set[str]:
@@ -465,9 +273,9 @@ def _getattr_names(fn: ast.FunctionDef, dicts: dict[str, ast.Dict]) -> set[str]:
             for side in [node.left, *node.comparators]
         ):
             for side in [node.left, *node.comparators]:
-                names |= {s for s in _strings(side) if s.isidentifier()}
+                names |= {s for s in strings(side) if s.isidentifier()}
         if isinstance(node, ast.Name) and node.id in dicts:
-            names |= {s for k in dicts[node.id].keys for s in _strings(k) if s.isidentifier()}
+            names |= {s for k in dicts[node.id].keys for s in strings(k) if s.isidentifier()}
     return names
 
 
@@ -516,7 +324,7 @@ def _getattr_map(fn: ast.FunctionDef, dicts: dict[str, ast.Dict], module: str, i
 
 def _typevar(node: ast.stmt) -> bool:
     value = getattr(node, "value", None)
-    return isinstance(value, ast.Call) and _decorator_name(value.func) in ("TypeVar", "ParamSpec")
+    return isinstance(value, ast.Call) and call_name(value.func) in ("TypeVar", "ParamSpec")
 
 
 def _read_class(module: str, node: ast.ClassDef, private: frozenset[str]) -> ClassInfo:
@@ -527,7 +335,7 @@ def _read_class(module: str, node: ast.ClassDef, private: frozenset[str]) -> Cla
             info.bound.add(item.name)
             if item.name in ("__getattr__", "__getattribute__"):
                 info.dynamic = True
-            decorators = {_decorator_name(d) for d in item.decorator_list}
+            decorators = {call_name(d) for d in item.decorator_list}
             if "overload" not in decorators and not decorators & {"setter", "deleter"}:
                 info.methods[item.name] = _function(item, method=True)
             if is_public(item.name, private) and not item.name.startswith("__"):
@@ -549,7 +357,7 @@ def _read_class(module: str, node: ast.ClassDef, private: frozenset[str]) -> Cla
             if isinstance(item, ast.Assign) and any(
                 isinstance(t, ast.Name) and t.id == "__slots__" for t in item.targets
             ):
-                info.bound |= set(_strings(item.value))
+                info.bound |= set(strings(item.value))
     return info
 
 
@@ -569,62 +377,3 @@ def _self_targets(node: ast.AST) -> list[str]:
             ):
                 out.append(sub.attr)
     return out
-
-
-def _deprecations(tree: ast.Module) -> list[str]:
-    """Literal text of the deprecations a module announces (f-string holes kept as `{x}`).
-
-    Pallets call `warnings.warn(..., DeprecationWarning)`; SQLAlchemy decorates with
-    `@util.deprecated("1.4", "...")`, `@util.deprecated_params(name=("1.4", "..."))` or calls
-    `util.warn_deprecated(...)`; a decorated function's own name is quoted in front.
-    """
-    out = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            for dec in node.decorator_list:
-                if isinstance(dec, ast.Call) and "deprecat" in _decorator_name(dec).lower():
-                    out += [f"'{node.name}' {t}" for t in _call_texts(dec)]
-            continue
-        if not isinstance(node, ast.Call) or not node.args:
-            continue
-        fname = _decorator_name(node.func)
-        if fname == "warn":
-            category = node.args[1] if len(node.args) > 1 else None
-            for kw in node.keywords:
-                if kw.arg == "category":
-                    category = kw.value
-            if category is not None and "Deprecat" in ast.unparse(category):
-                out += [t for t in [_literal_text(node.args[0])] if t]
-        elif "deprecat" in fname.lower() and fname.startswith(("warn", "_warn")):
-            out += _call_texts(node)
-    return out
-
-
-def _call_texts(call: ast.Call) -> list[str]:
-    """One text for the call's message (and its `alternative=`), one per deprecated parameter."""
-    main = [t for a in call.args if (t := _literal_text(a)) and not _VERSION.fullmatch(t)]
-    params = []
-    for kw in call.keywords:
-        for t in _strings(kw.value):
-            if _VERSION.fullmatch(t):
-                continue
-            if kw.arg == "alternative":
-                main.append(f"{ALTERNATIVE}{t}")
-            else:
-                params.append(f"'{kw.arg}' {t}")
-    return ([" ".join(main)] if main else []) + params
-
-
-def _literal_text(node: ast.expr) -> str:
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    if isinstance(node, ast.JoinedStr):
-        return "".join(
-            v.value if isinstance(v, ast.Constant) else "{" + ast.unparse(v.value) + "}"
-            for v in node.values
-        )
-    if isinstance(node, ast.BinOp):
-        return _literal_text(node.left) + _literal_text(node.right)
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-        return _literal_text(node.func.value)  # "...".format(...)
-    return ""

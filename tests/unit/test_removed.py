@@ -174,3 +174,16 @@ def test_deprecation_and_replacement_come_from_the_changelog(code, deprecated_in
     assert row.deprecated_in == deprecated_in
     assert replacement in row.replacement
     assert row.changelog
+
+
+def test_older_pythons_and_class_attributes():
+    # Python 3.7 printed no module; the name alone still finds the rows, as a weaker match.
+    rows = removed.find("ImportError: cannot import name 'safe_str_cmp'")
+    assert [(r.what, r.match) for r in rows] == [("werkzeug.security.safe_str_cmp", "name")]
+    # Python < 3.10 printed no class before the method.
+    rows = removed.find("TypeError: send_file() got an unexpected keyword argument 'add_etags'")
+    assert [r.what for r in rows] == ["send_file(add_etags=)"]
+    # On the class itself.
+    line = error_of("from flask import Flask\nFlask.session_cookie_name")
+    assert line.startswith("AttributeError: type object 'Flask'")
+    assert [r.what for r in removed.find(line)] == ["Flask.session_cookie_name"]
