@@ -1,6 +1,6 @@
 """Writing the message catalog in the layout `flaskref.catalog` reads.
 
-    catalog/keys.json   {shortlist word: shard number}
+    catalog/keys.txt    line N: " word word ... " the shortlist words filed in shard N
     catalog/NN.json     {shortlist word: [row, ...]}, a row being a list in `FIELDS` order
 
 A template is filed under one word: its rarest literal word that a placeholder does not touch
@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from flaskref.catalog import FIELDS, key_words  # noqa: E402
 
-SHARD_BYTES = 24_000
+SHARD_BYTES = 8_000
 
 
 @dataclass
@@ -75,7 +75,10 @@ def write(out: Path, rows: list[Row]) -> dict[str, int]:
         size += blob
     for i, shard in enumerate(shards):
         _dump(folder / f"{i:02d}.json", shard)
-    _dump(folder / "keys.json", keys)
+    lines = [
+        " " + " ".join(w for w in sorted(keys) if keys[w] == i) + " " for i in range(len(shards))
+    ]
+    (folder / "keys.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return keys
 
 

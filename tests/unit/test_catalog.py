@@ -116,7 +116,7 @@ def test_a_message_row_reads_as_an_entry():
 
 
 def test_every_template_is_specific_and_filed_under_its_own_word():
-    keys = catalog._load("catalog/keys.json")
+    keys = catalog.shortlist()
     rows = 0
     for word, shard in keys.items():
         for raw in catalog._load(f"catalog/{shard:02d}.json")[word]:
