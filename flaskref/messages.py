@@ -52,14 +52,14 @@ def compile_template(template: str) -> re.Pattern[str]:
     pos = 0
     for m in _PLACEHOLDER.finditer(body):
         parts.append(_literal_pattern(_unescape_braces(body[pos : m.start()])))
-        parts.append(r".+?")
+        parts.append(r"(.+?)")
         pos = m.end()
     parts.append(_literal_pattern(_unescape_braces(body[pos:])))
-    pattern = "".join(parts)
-    # A trailing placeholder must still take its whole value, up to the end of the line.
-    if pattern.endswith(".+?"):
-        pattern = pattern[:-3] + ".+"
-    return re.compile(pattern + r"[.!]?", re.IGNORECASE)
+    # A trailing placeholder (before at most a closing quote) must still take its whole
+    # value, up to the end of the line.
+    if len(parts) > 1 and parts[-2] == r"(.+?)" and not parts[-1].replace(_QUOTE_CLASS, ""):
+        parts[-2] = r"(.+)"
+    return re.compile("".join(parts) + r"[.!]?", re.IGNORECASE)
 
 
 def _unescape_braces(text: str) -> str:
@@ -69,6 +69,18 @@ def _unescape_braces(text: str) -> str:
 def matches(template: str, text: str) -> bool:
     """Whether the message a template describes appears in `text`."""
     return compile_template(template).search(text) is not None
+
+
+def captures(template: str, text: str) -> list[str] | None:
+    """What each placeholder stands for where the message appears in `text`, in order; None
+    when it does not appear."""
+    m = compile_template(template).search(text)
+    return None if m is None else list(m.groups())
+
+
+def literal_text(template: str) -> str:
+    """The template's own text: placeholders removed, literal braces unescaped."""
+    return _unescape_braces(_PLACEHOLDER.sub(" ", template))
 
 
 def literal_words(template: str) -> list[str]:
