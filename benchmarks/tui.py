@@ -3,13 +3,15 @@
     python benchmarks/tui.py [--runs 10] [--query "working outside application context"]
 
 (a) First paint. The real `flaskref --tui QUERY` runs in a pseudo-terminal (Textual's normal
-    driver, as a person would start it); the clock stops when the entry's fix pane ("In
-    short") appears in what the app writes to the terminal, so results and entry are painted.
-    The hidden `FLASKREF_TUI_EXIT_AFTER_PAINT=1` makes the app exit right after that paint,
-    and the time to exit is printed too (it includes Textual's shutdown). Beside it, in the
-    same run and the same way, a minimal Textual app showing one `Static` ("hello") that exits
-    after its first paint. Medians over `--runs`, with a warm index cache (the usual case; a
-    cold build is printed once). Target: flaskref / minimal <= 2.
+    driver, as a person would start it); the clock stops when the entry's fix ("Fix:") appears
+    in what the app writes to the terminal, so results and entry are painted. Then the
+    benchmark presses ctrl+q, as a person would, and the time to exit is printed too (it
+    includes Textual's shutdown). Beside it, in the same run and the same way, a minimal
+    Textual app showing one `Static` ("hello"), quit the same way. The two run in turn, A B A B,
+    and the ratio is the median of each pair's ratio, so that a machine whose load drifts
+    during the run (a shared one) still gives a fair ratio; CPU seconds (user + system, to
+    exit) are printed beside. Warm index cache (the usual case; a cold build is printed once).
+    Target: flaskref / minimal <= 2.
 
 (b) Keystroke -> results painted, in-process (`App.run_test`): each key of the query is sent
     through the driver as a terminal would send it, and the clock stops at the first refresh
@@ -46,9 +48,6 @@ class Minimal(App):
     def compose(self):
         yield Static("hello")
 
-    def on_mount(self):
-        self.call_after_refresh(self.exit)
-
 
 Minimal().run()
 """
@@ -56,18 +55,24 @@ Minimal().run()
 
 def run_in_pty(
     argv: list[str], env: dict[str, str], marker: bytes, timeout: float = 60.0
-) -> tuple[float, float]:
+) -> tuple[float, float, float, float]:
     """Seconds from starting `argv` on a fresh 120x40 pseudo-terminal until `marker` is
-    written to the screen (painted), and until the process exits."""
+    written to the screen (painted), until the process exits after ctrl+q, and the CPU
+    seconds (user + system, all threads) it had used when it painted (read from /proc,
+    in 10 ms ticks) and when it exited."""
     master, slave = pty.openpty()
     os.set_blocking(master, False)
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
     start = time.perf_counter()
     proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True)
     os.close(slave)
-    screen, painted = b"", None
+    screen, painted, status, usage, cpu_painted = b"", None, None, None, float("nan")
     try:
-        while proc.poll() is None:  # drain the screen output, or the app blocks on writes
+        while status is None:  # drain the screen output, or the app blocks on writes
+            pid, code, rusage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                status, usage = os.waitstatus_to_exitcode(code), rusage
+                break
             if time.perf_counter() - start > timeout:
                 proc.kill()
                 raise RuntimeError(f"{argv[:3]} did not exit within {timeout} s")
@@ -79,23 +84,36 @@ def run_in_pty(
                     pass
                 if painted is None and marker in screen:
                     painted = time.perf_counter() - start
+                    cpu_painted = _cpu_seconds(proc.pid)
+                    os.write(master, b"\x11")  # ctrl+q
         exited = time.perf_counter() - start
     finally:
         os.close(master)
-    if proc.returncode != 0 or painted is None:
-        raise RuntimeError(f"{argv[:3]} exited with {proc.returncode}, painted: {painted}")
-    return painted, exited
+    proc.returncode = status
+    if status != 0 or painted is None:
+        raise RuntimeError(f"{argv[:3]} exited with {status}, painted: {painted}")
+    return painted, exited, cpu_painted, usage.ru_utime + usage.ru_stime
 
 
-def medians_ms(
-    argv: list[str], env: dict[str, str], marker: bytes, runs: int
-) -> tuple[float, float]:
-    """Median milliseconds to paint and to exit."""
-    times = [run_in_pty(argv, env, marker) for _ in range(runs)]
-    return (
-        statistics.median(t[0] for t in times) * 1000,
-        statistics.median(t[1] for t in times) * 1000,
-    )
+def _cpu_seconds(pid: int) -> float:
+    """User + system seconds a running process has used (Linux /proc; NaN elsewhere)."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def paired(
+    a: tuple[list[str], bytes], b: tuple[list[str], bytes], env: dict[str, str], runs: int
+) -> tuple[list[tuple[float, ...]], list[tuple[float, ...]]]:
+    """`runs` runs of A and of B, in turn."""
+    out_a, out_b = [], []
+    for _ in range(runs):
+        out_b.append(run_in_pty(b[0], env, b[1]))
+        out_a.append(run_in_pty(a[0], env, a[1]))
+    return out_a, out_b
 
 
 async def keystroke_latencies(query: str, gap: float) -> list[float]:
@@ -134,26 +152,38 @@ def main() -> int:
     flaskref = shutil.which("flaskref", path=str(Path(sys.executable).parent)) or "flaskref"
     with tempfile.TemporaryDirectory() as cache:
         os.environ["FLASKREF_CACHE_DIR"] = cache
-        env = {**os.environ, "FLASKREF_TUI_EXIT_AFTER_PAINT": "1", "TERM": "xterm-256color"}
+        env = {**os.environ, "TERM": "xterm-256color"}
         real = [flaskref, "--tui", args.query]
         minimal = [sys.executable, "-c", MINIMAL]
-        marker = b"In short"  # the fix pane's first heading: the entry is on screen
+        marker = b"Fix:"  # the start of the entry's one-line fix: the answer is on screen
         cold = run_in_pty(real, env, marker)[0] * 1000  # builds the index cache
         run_in_pty(minimal, env, b"hello")  # warm the OS file cache for textual too
-        base_before = medians_ms(minimal, env, b"hello", args.runs)
-        app = medians_ms(real, env, marker, args.runs)
-        base_after = medians_ms(minimal, env, b"hello", args.runs)
+        runs_app, runs_base = paired((real, marker), (minimal, b"hello"), env, args.runs)
         fast = asyncio.run(keystroke_latencies(args.query, gap=0.0))
         paused = asyncio.run(keystroke_latencies(args.query, gap=0.25))
 
-    base = [(x + y) / 2 for x, y in zip(base_before, base_after, strict=True)]
-    print(f"query: {args.query!r}; {args.runs} runs per first-paint median")
-    print("(a) launch -> first paint, in a pseudo-terminal      painted    exited")
-    print(f"    minimal Textual app (one Static)          {base[0]:7.1f} ms {base[1]:7.1f} ms")
-    print(f"    flaskref --tui QUERY: results and entry   {app[0]:7.1f} ms {app[1]:7.1f} ms")
+    def med(runs: list[tuple[float, ...]], i: int) -> float:
+        return statistics.median(r[i] for r in runs) * 1000
+
+    print(f"query: {args.query!r}; {args.runs} runs of each, in turn")
     print(
-        f"    ratio                                     {app[0] / base[0]:7.2f}x   "
-        f"{app[1] / base[1]:7.2f}x   (target <= 2; cold index: painted in {cold:.0f} ms)"
+        "(a) launch -> first paint, in a pseudo-terminal   painted     exited  "
+        "CPU at paint  CPU at exit"
+    )
+    for label, runs in (
+        ("minimal Textual app (one Static)", runs_base),
+        ("flaskref --tui QUERY: results and entry", runs_app),
+    ):
+        figures = " ".join(f"{med(runs, i):7.1f} ms" for i in range(4))
+        print(f"    {label:<41}{figures}")
+    ratios = [
+        statistics.median(a[i] / b[i] for a, b in zip(runs_app, runs_base, strict=True) if b[i])
+        for i in range(4)
+    ]
+    print(
+        "    ratio, median of pairs                   "
+        + "   ".join(f"{r:7.2f}x" for r in ratios)
+        + f"   (target <= 2; cold index: painted in {cold:.0f} ms)"
     )
     print(f"(b) keystroke -> results painted, median over {len(args.query)} keys")
     for label, times in (("typing fast", fast), ("a key every 250 ms", paused)):

@@ -2,6 +2,6 @@
 
 import sys
 
-from flaskref.cli import main
+from flaskref.cli import run
 
-sys.exit(main())
+sys.exit(run())

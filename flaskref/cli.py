@@ -2,18 +2,25 @@
 
 The one-shot path must start fast and never imports Textual: the TUI is imported only when
 it opens. Commands are dispatched on the first word by hand, because a query is free text and
-argparse sub-commands would swallow it.
+argparse sub-commands would swallow it: a command word whose other words do not fit the
+command (`flaskref show me how sessions work`, `flaskref index out of range`) is a query.
+
+Everything printed for a person goes through `sanitize()`: entries, pastes and file names may
+carry terminal escape sequences. `--json` is written as UTF-8 whatever the locale.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
 
+from flaskref import streams
+from flaskref.dispatch import route
+from flaskref.sanitize import sanitize
+from flaskref.streams import UsageError, say
+
 EXIT_FOUND, EXIT_NOT_FOUND, EXIT_USAGE = 0, 1, 2
-COMMANDS = ("search", "show", "topics", "check", "index")
 
 EPILOG = """\
 commands:
@@ -23,10 +30,15 @@ commands:
   flaskref topics              list the topics and how many entries each has
   flaskref check [DIR...]      validate KB files (default: the KB in use)
   flaskref index --rebuild     rebuild the cached search index
+  flaskref scan [PATH...]      find the KB's mistakes in a project's source (see scan --help)
   flaskref search QUERY...     the same as `flaskref QUERY...` (to search for a command's name)
   flaskref                     on a terminal: open the interactive reference (TUI)
 
-exit status: 0 found, 1 nothing (confident) found, 2 usage or bad input.
+Options such as --kb may come before the command (`flaskref --kb DIR topics`). A command word
+followed by words that do not fit it is searched (`flaskref show me how sessions work`).
+A long paste is read from its end: the last 5,000 lines or 256 K characters.
+
+exit status: 0 found, 1 nothing (confident) found, 2 usage or bad input, or an I/O error.
 
 examples:
   flaskref "working outside application context"
@@ -38,6 +50,7 @@ examples:
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # argparse's own exits with 2 too, but says less
         self.print_usage(sys.stderr)
+        message = sanitize(message)  # it quotes the arguments it did not understand
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\nTry '{self.prog} --help'.\n")
 
 
@@ -92,93 +105,92 @@ def _version() -> str:
     return f"flaskref {__version__}"
 
 
-def _use_color(stream) -> bool:
-    return stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
-
-
-def _width(stream) -> int:
-    if not stream.isatty():
-        return 80
-    try:
-        return max(40, min(os.get_terminal_size(stream.fileno()).columns, 120))
-    except OSError:
-        return 80
-
-
 def _engine(kb: list[str], rebuild: bool = False):
     from flaskref import paths
     from flaskref.search import Engine
 
     engine = Engine(paths.kb_dirs(kb), rebuild=rebuild)
     for problem in engine.problems:
-        print(f"flaskref: warning: {problem}", file=sys.stderr)
+        say(f"warning: {problem}")
     return engine
 
 
-def _read_stdin() -> str:
-    data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
-    return data.decode("utf-8", errors="replace")
+def run() -> int:
+    """The console script and `python -m flaskref`: `main()`, then a normal exit.
 
-
-def run() -> None:
-    """The console script: `main()`, then a fast exit.
-
-    A lookup is over once its output is flushed; tearing down the interpreter with Whoosh
-    loaded would add ~10 ms (a sixth of the lookup) to every call, so the script flushes and
-    leaves with `os._exit`. Nothing of ours waits on `atexit`; `main()` stays a plain function
-    for tests and `python -m flaskref`.
+    `gc.freeze()` first: the interpreter's collections at shutdown would otherwise walk every
+    object the index and Whoosh created, about a sixth of a warm lookup; frozen objects are
+    skipped, and the process is ending anyway. `main()` stays free of it for tests.
     """
     code = main()
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except BrokenPipeError:
-        pass
-    os._exit(code)
+    import gc
+
+    gc.freeze()
+    return code
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command line; returns the exit status (see EPILOG)."""
     args = list(sys.argv[1:] if argv is None else argv)
+    if sys.stdout is None:  # started with its standard output closed (`flaskref x >&-`)
+        say("error: standard output is closed")
+        return EXIT_USAGE
+    streams.tolerate_encoding()
     try:
-        if args and args[0] in COMMANDS:
-            return _command(args[0], args[1:])
-        return _lookup(args)
+        try:
+            name, rest = route(args)
+            code = _lookup(rest) if name == "search" else _command(name, rest)
+        except SystemExit as exc:  # argparse: --help, --version and usage errors
+            code = exc.code if isinstance(exc.code, int) else EXIT_FOUND
+        sys.stdout.flush()  # a full disk shows here, not as a traceback at exit
+        return code
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
-        # The reader (`| head`) went away: not an error of ours.
-        try:
-            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
-        except OSError:
-            pass
+        # The reader (`| head`) went away: not an error of ours, and nothing to say.
+        streams.detach_stdout()
         return EXIT_FOUND
+    except UsageError as exc:
+        say(f"error: {exc}")
+        return EXIT_USAGE
+    except OSError as exc:
+        streams.detach_stdout()
+        say(f"error: cannot write the output: {exc.strerror or exc}")
+        return EXIT_USAGE
+
+
+# -- lookups -----------------------------------------------------------------------------
 
 
 def _lookup(args: list[str]) -> int:
     parser = _query_parser()
     opts = parser.parse_args(args)
     from flaskref.entry import TOPICS
+    from flaskref.query import MAX_CHARS, MAX_LINES, cap_paste
 
     if opts.topic and opts.topic not in TOPICS:
         parser.error(f"unknown topic {opts.topic!r}; choose from: {', '.join(TOPICS)}")
     words = opts.query
-    if words == ["-"] or (not words and not sys.stdin.isatty()):
-        text = _read_stdin()
+    if words == ["-"] or (not words and not streams.stdin_is_tty()):
+        text = streams.read_stdin(MAX_CHARS)
     elif "-" in words:
         parser.error("'-' (read standard input) cannot be mixed with query words")
     else:
-        text = " ".join(words)
-    if opts.tui or (not words and sys.stdin.isatty() and sys.stdout.isatty()):
+        text = streams.argv_text(words)
+    if opts.tui or (not words and streams.stdin_is_tty() and sys.stdout.isatty()):
         return _open_tui(text, opts.kb)
     if not text.strip():
         if opts.json:
             print('{"query": "", "results": []}')
         else:
-            print(
-                "flaskref: nothing to look up: give a query, or pipe a traceback into `flaskref -`",
-                file=sys.stderr,
-            )
+            say("nothing to look up: give a query, or pipe a traceback into `flaskref -`")
         return EXIT_USAGE
+    text, capped = cap_paste(text)
+    if capped:
+        say(
+            f"note: the input is long; only its last {MAX_LINES:,} lines "
+            f"({MAX_CHARS // 1024} K characters) were read"
+        )
 
     engine = _engine(opts.kb)
     try:
@@ -189,15 +201,15 @@ def _lookup(args: list[str]) -> int:
     from flaskref import render
 
     if opts.json:
-        print(render.to_json(text, results))
+        streams.write_json(render.to_json(text, results))
         return EXIT_FOUND if confident else EXIT_NOT_FOUND
     out = sys.stdout
     if not confident:
         from flaskref.query import parse
 
-        render.print_nearest(parse(text).summary(), results, out, _width(out))
+        render.print_nearest(parse(text).summary(), results, out, streams.width(out))
         return EXIT_NOT_FOUND
-    render.print_results(results, out, color=_use_color(out), width=_width(out))
+    render.print_results(results, out, color=streams.use_color(out), width=streams.width(out))
     return EXIT_FOUND
 
 
@@ -207,58 +219,24 @@ def _open_tui(text: str, kb: list[str]) -> int:
     return run(text, kb)
 
 
+# -- commands ----------------------------------------------------------------------------
+
+
 def _command(name: str, args: list[str]) -> int:
-    if name == "search":
-        return _lookup(args)
+    if name == "scan":
+        from flaskref.scan.command import main as scan
+
+        return scan(args)
     p = _Parser(prog=f"flaskref {name}")
     _common(p)
     if name == "show":
         p.add_argument("id", help="an entry id, as shown after each result")
         opts = p.parse_args(args)
-        engine = _engine(opts.kb)
-        try:
-            entry = engine.entry(opts.id)
-            if entry is None:
-                import difflib
-
-                ids = [e.id for e in engine.entries()]
-                near = difflib.get_close_matches(opts.id, ids, n=3, cutoff=0.5)
-                hint = (
-                    f" Did you mean: {', '.join(near)}?"
-                    if near
-                    else " `flaskref topics` lists them."
-                )
-                print(f"flaskref: no entry '{opts.id}'.{hint}", file=sys.stderr)
-                return EXIT_NOT_FOUND
-            from flaskref import render
-
-            render.print_entry(
-                entry, sys.stdout, color=_use_color(sys.stdout), width=_width(sys.stdout)
-            )
-            return EXIT_FOUND
-        finally:
-            engine.close()
+        return _show(opts.id, opts.kb)
     if name == "topics":
         p.add_argument("--json", action="store_true")
         opts = p.parse_args(args)
-        from flaskref.entry import TOPICS
-
-        engine = _engine(opts.kb)
-        try:
-            counts = {t: 0 for t in TOPICS}
-            for e in engine.entries():
-                counts[e.topic] = counts.get(e.topic, 0) + 1
-        finally:
-            engine.close()
-        if opts.json:
-            import json
-
-            print(json.dumps(counts, indent=2))
-        else:
-            for topic, count in counts.items():
-                print(f"{topic:<18} {count:>3}  {TOPICS.get(topic, '')}")
-            print(f"{'total':<18} {sum(counts.values()):>3}")
-        return EXIT_FOUND
+        return _topics(opts.json, opts.kb)
     if name == "check":
         p.add_argument(
             "dirs",
@@ -273,11 +251,56 @@ def _command(name: str, args: list[str]) -> int:
         opts = p.parse_args(args)
         engine = _engine(opts.kb, rebuild=opts.rebuild)
         try:
-            print(f"{len(engine.entries())} entries indexed at {engine.location}")
+            print(sanitize(f"{len(engine.entries())} entries indexed at {engine.location}"))
         finally:
             engine.close()
         return EXIT_FOUND
     raise AssertionError(name)
+
+
+def _show(entry_id: str, kb: list[str]) -> int:
+    engine = _engine(kb)
+    try:
+        entry = engine.entry(entry_id)
+        if entry is None:
+            import difflib
+
+            ids = [e.id for e in engine.entries()]
+            near = difflib.get_close_matches(entry_id, ids, n=3, cutoff=0.5)
+            hint = (
+                f" Did you mean: {', '.join(near)}?" if near else " `flaskref topics` lists them."
+            )
+            say(f"no entry '{entry_id}'.{hint}")
+            return EXIT_NOT_FOUND
+        from flaskref import render
+
+        render.print_entry(
+            entry, sys.stdout, color=streams.use_color(sys.stdout), width=streams.width(sys.stdout)
+        )
+        return EXIT_FOUND
+    finally:
+        engine.close()
+
+
+def _topics(as_json: bool, kb: list[str]) -> int:
+    from flaskref.entry import TOPICS
+
+    engine = _engine(kb)
+    try:
+        counts = {t: 0 for t in TOPICS}
+        for e in engine.entries():
+            counts[e.topic] = counts.get(e.topic, 0) + 1
+    finally:
+        engine.close()
+    if as_json:
+        import json
+
+        streams.write_json(json.dumps(counts, indent=2))
+    else:
+        for topic, count in counts.items():
+            print(f"{topic:<18} {count:>3}  {TOPICS.get(topic, '')}")
+        print(f"{'total':<18} {sum(counts.values()):>3}")
+    return EXIT_FOUND
 
 
 def _check(targets: list[str], kb: list[str]) -> int:
@@ -288,11 +311,12 @@ def _check(targets: list[str], kb: list[str]) -> int:
 
     dirs = [Path(t) for t in targets] if targets else paths.kb_dirs(kb)
     missing = [d for d in dirs if not d.exists()]
-    if missing:
-        print(f"flaskref check: no such file or folder: {missing[0]}", file=sys.stderr)
+    if missing and targets:
+        say(f"check: no such file or folder: {missing[0]}")
         return EXIT_USAGE
-    files = [d for d in dirs if d.is_file()]
-    folders = [d for d in dirs if d.is_dir()]
+    # A file named on the command line is checked as one entry (a FIFO too: it is refused).
+    files = [d for d in dirs if d.exists() and not d.is_dir()]
+    folders = [d for d in dirs if d not in files]
     loaded = kbmod.load(folders)
     problems = list(loaded.problems)
     if files:
@@ -301,10 +325,10 @@ def _check(targets: list[str], kb: list[str]) -> int:
         for f in files:
             problems.extend(parse_file(f)[1])
     for problem in problems:
-        print(problem)
+        print(sanitize(str(problem)))
     n = len(loaded.entries) + len(files)
     if problems:
-        print(f"{len(problems)} problem(s) in {n} entries", file=sys.stderr)
+        say(f"{len(problems)} problem(s) in {n} entries")
         return EXIT_NOT_FOUND
     print(f"{n} entries, no problems")
     return EXIT_FOUND

@@ -8,7 +8,9 @@ frozen dataclasses for the same reason: `dataclasses` (with `inspect`) adds ~7 m
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from pathlib import Path
 from typing import NamedTuple
 
@@ -33,6 +35,8 @@ REQUIRED = ("id", "title", "topic", "tags", "symptom", "fix")
 LISTS = ("tags", "exceptions", "errors", "seed", "see_also")
 KNOWN = frozenset(REQUIRED + LISTS + ("versions",))
 REQUIRED_SECTIONS = ("Why", "Fix")
+#: An entry is a few kilobytes; anything much larger is not one (and would cost memory).
+MAX_FILE_BYTES = 256 * 1024
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _SEED = re.compile(r"^S(0[1-9]|[12][0-9]|3[0-3])$")
@@ -120,9 +124,12 @@ class _Parse:
         self.path = path
         self.problems: list[Problem] = []
         self.fm_lines: list[str] = []
+        self.unusable = False
+        """A problem that keeps the entry out of the index (reported all the same)."""
 
-    def add(self, line: int, message: str) -> None:
+    def add(self, line: int, message: str, *, unusable: bool = False) -> None:
         self.problems.append(Problem(str(self.path), line, message))
+        self.unusable = self.unusable or unusable
 
     def field_line(self, name: str) -> int:
         """The file line of a front-matter key, so a message points where to edit."""
@@ -136,13 +143,13 @@ class _Parse:
 def parse_file(path: Path) -> tuple[Entry | None, list[Problem]]:
     """Parse one entry file; the entry is None when it is too broken to index."""
     state = _Parse(path)
+    data = _read(state, path)
+    if data is None:
+        return None, state.problems
     try:
-        text = path.read_text(encoding="utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         state.add(1, f"not UTF-8 text ({exc.reason} at byte {exc.start})")
-        return None, state.problems
-    except OSError as exc:
-        state.add(1, f"cannot read: {exc.strerror}")
         return None, state.problems
     text = text.replace("\r\n", "\n").lstrip("\ufeff")
     lines = text.split("\n")
@@ -165,16 +172,65 @@ def parse_file(path: Path) -> tuple[Entry | None, list[Problem]]:
     return entry, state.problems
 
 
+def _read(state: _Parse, path: Path) -> bytes | None:
+    """The file's bytes, if it is a regular file of an entry's size.
+
+    Checked before reading, so a FIFO named `x.md` cannot block a lookup and a link to
+    /dev/zero cannot fill the memory; checked again on the opened file, which may have been
+    swapped in between.
+    """
+    try:
+        info = os.stat(path)
+        if stat.S_ISREG(info.st_mode) and info.st_size <= MAX_FILE_BYTES:
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+            with open(fd, "rb") as fh:
+                info = os.fstat(fh.fileno())
+                data = fh.read(MAX_FILE_BYTES + 1) if stat.S_ISREG(info.st_mode) else b""
+    except OSError as exc:
+        state.add(1, f"cannot read: {exc.strerror or exc}")
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        state.add(1, "not a regular file (a folder, FIFO or device): skipped")
+        return None
+    if info.st_size > MAX_FILE_BYTES or len(data) > MAX_FILE_BYTES:
+        state.add(1, f"larger than {MAX_FILE_BYTES // 1024} KB: not an entry, skipped")
+        return None
+    return data
+
+
+def _yaml_loader():
+    """`yaml.SafeLoader` (no Python objects) that also refuses aliases.
+
+    An alias repeats a node; nested, a few hundred bytes of them expand to gigabytes (the
+    "billion laughs"). Entries never need them.
+    """
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        def compose_node(self, parent, index):
+            if self.check_event(yaml.AliasEvent):
+                mark = self.peek_event().start_mark
+                raise yaml.composer.ComposerError(
+                    None, None, "aliases (*name) are not allowed in front matter", mark
+                )
+            return super().compose_node(parent, index)
+
+    return Loader
+
+
 def _load_yaml(state: _Parse, text: str) -> dict[str, object] | None:
     import yaml
 
     try:
-        meta = yaml.safe_load(text)
+        meta = yaml.load(text, Loader=_yaml_loader())  # a SafeLoader: see _yaml_loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         state.add(line, f"bad YAML in front matter: {problem}")
+        return None
+    except RecursionError:
+        state.add(2, "bad YAML in front matter: nested too deeply")
         return None
     if not isinstance(meta, dict):
         state.add(2, "front matter must be a mapping of fields (key: value)")
@@ -219,6 +275,8 @@ def _parse_body(state: _Parse, body: str, offset: int) -> tuple[list[CodeBlock],
                 ast.parse(tok.content)
             except SyntaxError as exc:
                 state.add(line + (exc.lineno or 0), f"python block does not parse: {exc.msg}")
+            except (ValueError, RecursionError, MemoryError) as exc:
+                state.add(line, f"python block does not parse: {exc or 'nested too deeply'}")
     return blocks, sections
 
 
@@ -235,11 +293,12 @@ def _build(
     for name in REQUIRED:
         value = meta.get(name)
         if value is None or (isinstance(value, str | list) and not value):
-            state.add(state.field_line(name), f"missing field '{name}'")
+            state.add(state.field_line(name), f"missing field '{name}'", unusable=True)
     for name in ("id", "title", "topic", "symptom", "fix"):
         value = meta.get(name)
         if value is not None and not isinstance(value, str):
-            state.add(state.field_line(name), f"'{name}' must be text")
+            unusable = name in ("id", "title", "topic")
+            state.add(state.field_line(name), f"'{name}' must be text", unusable=unusable)
     lists: dict[str, tuple[str, ...]] = {}
     for name in LISTS:
         value = meta.get(name) or []
@@ -254,16 +313,22 @@ def _build(
             value = []
         lists[name] = tuple(v.strip() for v in value)
 
+    # An id names the entry in `show ID`, links and the index: one that is not a plain slug
+    # (`../../etc/passwd`) or a topic we do not know keeps the entry out of the index.
     entry_id = meta.get("id")
     if isinstance(entry_id, str) and entry_id:
-        if entry_id != state.path.stem:
+        if not _ID.match(entry_id):
+            state.add(
+                state.field_line("id"),
+                f"id {entry_id!r}: use lowercase words and '-'",
+                unusable=True,
+            )
+        elif entry_id != state.path.stem:
             state.add(state.field_line("id"), f"id '{entry_id}' differs from the file name")
-        elif not _ID.match(entry_id):
-            state.add(state.field_line("id"), f"id '{entry_id}': use lowercase words and '-'")
     topic = meta.get("topic")
     if isinstance(topic, str) and topic:
         if topic not in TOPICS:
-            state.add(state.field_line("topic"), f"unknown topic '{topic}'")
+            state.add(state.field_line("topic"), f"unknown topic {topic!r}", unusable=True)
         elif state.path.parent.name != topic:
             state.add(
                 state.field_line("topic"),
@@ -285,10 +350,7 @@ def _build(
     for name in REQUIRED_SECTIONS:
         if name not in sections:
             state.add(1, f"missing section '## {name}'")
-    if any(
-        p.message.startswith(("missing field", "'id'", "'title'", "'topic'"))
-        for p in state.problems
-    ):
+    if state.unusable:
         return None
     return Entry(
         id=entry_id,

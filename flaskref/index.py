@@ -1,4 +1,4 @@
-"""The Whoosh index: schema, analyzer, the on-disk cache and term search.
+"""The Whoosh index: schema, analyzer, opening or building the cached index, term search.
 
 This is the only module that imports Whoosh. The index stores everything the output needs
 (each entry as JSON), so a lookup with a fresh cache parses no YAML and no Markdown.
@@ -6,109 +6,29 @@ This is the only module that imports Whoosh. The index stores everything the out
 
 from __future__ import annotations
 
-import functools
-import importlib
-import importlib.util
+import hashlib
 import json
-import os
 import re
-import sys
-import types
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
-from flaskref import kb, paths
+from whoosh import index as whoosh_index
+from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.analysis.filters import STOP_WORDS
+from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.query import FuzzyTerm, Or, Term
+
+from flaskref import cache, kb, paths
 from flaskref.entry import Entry, Problem
 
-#: Bump when the schema or the analyzer changes: it is part of the cache key.
-SCHEMA_VERSION = 5
-_KEEP_OLD_INDEXES = 3
-
-
-# Modules Whoosh imports for one function our searches never call; see _lean_whoosh_import.
-_DEFERRED = {
-    "urllib.request": ("urlretrieve",),  # whoosh.compat re-exports it
-    "whoosh.lang.morph_en": ("variations",),  # only the Variations query uses it
-}
-
-
-def _deferred_module(name: str, attrs: tuple[str, ...]) -> types.ModuleType:
-    """A stand-in whose functions import the real module on their first call."""
-    stub = types.ModuleType(name)
-
-    def forwarder(attr: str):
-        def call(*args, **kwargs):
-            if sys.modules.get(name) is stub:
-                del sys.modules[name]
-            real = importlib.import_module(name)
-            return getattr(real, attr)(*args, **kwargs)
-
-        call.__name__ = attr
-        return call
-
-    for attr in attrs:
-        setattr(stub, attr, forwarder(attr))
-    return stub
-
-
-# Modules Whoosh imports whole but uses only inside functions we never or rarely call (hit
-# highlighting, key-term classification): loaded by the standard library's LazyLoader, so
-# they execute on first attribute access, and behave exactly as usual if anything uses them.
-_LAZY = ("whoosh.highlight", "whoosh.classify")
-
-
-def _install_lazy(name: str) -> None:
-    spec = importlib.util.find_spec(name)
-    if spec is None or spec.loader is None:
-        return
-    spec.loader = importlib.util.LazyLoader(spec.loader)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-
-
-@contextmanager
-def _lean_whoosh_import() -> Iterator[None]:
-    """Keep heavy, unused imports off the lookup path while Whoosh is first imported.
-
-    `whoosh.compat` re-exports `urllib.request.urlretrieve` (importing `urllib.request` pulls
-    in `http.client`, `email` and `ssl`, ~20 ms), `whoosh.query.terms` imports the English
-    morphology tables for its `Variations` query (~4 ms), and `whoosh.reading` uses the
-    `cached_property` package, which imports `asyncio` (~18 ms) for a plain synchronous
-    property. While Whoosh is imported, `sys.modules` holds stand-ins: functions that import
-    the real module when called, and `functools.cached_property`, which behaves the same for
-    a synchronous method. The stand-ins are removed afterwards, so any later import of those
-    modules gets the real ones. Nothing is stubbed when the real module is already loaded.
-    """
-    stubs = {
-        name: _deferred_module(name, attrs)
-        for name, attrs in _DEFERRED.items()
-        if name not in sys.modules
-    }
-    if "cached_property" not in sys.modules and "asyncio" not in sys.modules:
-        stub = types.ModuleType("cached_property")
-        stub.cached_property = functools.cached_property
-        stubs["cached_property"] = stub
-    for name in _LAZY:
-        if name not in sys.modules:
-            _install_lazy(name)
-    sys.modules.update(stubs)
-    try:
-        yield
-    finally:
-        for name, stub in stubs.items():
-            if sys.modules.get(name) is stub:
-                del sys.modules[name]
-
-
-with _lean_whoosh_import():
-    from whoosh import index as whoosh_index
-    from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
-    from whoosh.analysis.filters import STOP_WORDS
-    from whoosh.fields import ID, STORED, TEXT, Schema
-    from whoosh.query import FuzzyTerm, Or, Term
+#: Bump when the schema, the analyzer or the folder's layout changes: it is part of the cache
+#: key. (6: manifest.json with the TOC digests replaced problems.json.)
+SCHEMA_VERSION = 6
+#: Written last into each cached index: the KB problems found while building it, and a
+#: digest of each table of contents, which Whoosh unpickles: a damaged one is never read.
+MANIFEST = "manifest.json"
+T = TypeVar("T")
 
 
 _PARTS = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
@@ -199,14 +119,27 @@ class Hit(NamedTuple):
 
 
 class Index:
-    """An opened index; cheap to keep for many searches (the TUI keeps one)."""
+    """An opened index; cheap to keep for many searches (the TUI keeps one).
 
-    def __init__(self, ix, problems: tuple[Problem, ...], location: str) -> None:
+    A cached index that fails while being read (a damaged file: Whoosh, zlib, struct, pickle
+    or EOF errors, or anything else a flipped byte provokes) is replaced by a new build once,
+    and the read is answered from that: `reopen` makes the new one.
+    """
+
+    def __init__(
+        self,
+        ix,
+        problems: tuple[Problem, ...],
+        location: str,
+        *,
+        reopen: Callable[[], Index] | None = None,
+    ) -> None:
         self._ix = ix
         self.problems = problems
         self.location = location
         self._entries: list[Entry] | None = None
         self._by_doc: dict[int, Entry] = {}
+        self._reopen = reopen
         self._searcher = ix.searcher()
 
     def close(self) -> None:
@@ -215,24 +148,27 @@ class Index:
     def entries(self) -> list[Entry]:
         """Every indexed entry, rebuilt from the stored JSON once per opened index."""
         if self._entries is None:
-            self._load()
+            self._reading(self._load)
         return self._entries
 
     def _load(self) -> None:
         # Each stored record is decompressed and decoded once; hits map to these by number.
-        self._by_doc = {
+        by_doc = {
             docnum: Entry.from_dict(json.loads(fields["data"]))
             for docnum, fields in self._searcher.reader().iter_docs()
         }
-        self._entries = sorted(self._by_doc.values(), key=lambda e: (e.topic, e.title.lower()))
+        self._by_doc = by_doc
+        self._entries = sorted(by_doc.values(), key=lambda e: (e.topic, e.title.lower()))
 
     def doc_frequency(self, term: str) -> int:
         """In how many entries a term occurs in any field (for weighting query words)."""
-        return max((self._searcher.doc_frequency(f, term) for f in TEXT_FIELDS), default=0)
+        return self._reading(
+            lambda: max((self._searcher.doc_frequency(f, term) for f in TEXT_FIELDS), default=0)
+        )
 
     @property
     def doc_count(self) -> int:
-        return self._searcher.doc_count()
+        return self._reading(self._searcher.doc_count)
 
     def search(
         self,
@@ -267,6 +203,9 @@ class Index:
             return []
         query = Or(clauses)
         filt = Term("topic", topic) if topic else None
+        return self._reading(self._search, query, filt, limit)
+
+    def _search(self, query, filt, limit: int) -> list[Hit]:
         if self._entries is None:
             self._load()
         # No top-N pruning: for a KB of this size scoring every match is cheaper than
@@ -281,58 +220,91 @@ class Index:
             hits.append(Hit(self._by_doc[r.docnum], r.score, matched))
         return hits
 
+    def _reading(self, read: Callable[..., T], *args) -> T:
+        """Run a read of the index; if a cached index turns out damaged, rebuild and rerun."""
+        try:
+            return read(*args)
+        except Exception:
+            if self._reopen is None:
+                raise  # an index just built, in memory or on disk: not damage, a bug
+        fresh, self._reopen = self._reopen(), None
+        try:
+            self._searcher.close()
+        except Exception:  # closing a damaged index may fail too
+            pass
+        self._ix, self._searcher = fresh._ix, fresh._searcher
+        self.problems, self.location = fresh.problems, fresh.location
+        self._entries, self._by_doc = None, {}
+        return read(*args)
+
 
 def open_index(dirs: list[Path] | None = None, *, rebuild: bool = False) -> Index:
     """The index for these KB folders: the cached one if fresh, else a new one.
 
     The cache folder is keyed by a fingerprint of the KB files, so editing, adding or removing
-    an entry makes a new index on the next lookup. If the cache cannot be written, the index
-    is built in memory and the lookup still answers.
+    an entry makes a new index on the next lookup. If the cache cannot be used (not safe, not
+    writable, locked for too long), the index is built in memory and the lookup still answers.
     """
     dirs = dirs if dirs is not None else paths.kb_dirs()
     fp = kb.fingerprint(dirs, SCHEMA_VERSION)
-    base = paths.cache_dir()
+    base = cache.usable(paths.cache_dir())
+    if base is None:
+        return _build_in_memory(kb.load(dirs))
     target = base / f"index-{fp}"
-    if not rebuild and (target / "problems.json").is_file():
-        try:
-            ix = whoosh_index.open_dir(str(target))
-            problems = _read_problems(target)
-            return Index(ix, problems, str(target))
-        except Exception:  # a damaged cache is rebuilt, never fatal
-            pass
-    loaded = kb.load(dirs)
+    if not rebuild:
+        index = _open_cached(target, dirs)
+        if index is not None:
+            return index
+    return _build_cached(dirs, target, replace=cache.identity(target) if rebuild else None)
+
+
+def _open_cached(target: Path, dirs: list[Path]) -> Index | None:
+    """The index in `target`, if it is ours, intact and opens; None if it must be (re)built."""
+    if not cache.is_ours(target):
+        return None
+    seen = cache.identity(target)
     try:
-        return _build_on_disk(base, target, loaded)
-    except OSError:
-        return _build_in_memory(loaded)
-
-
-def _build_on_disk(base: Path, target: Path, loaded: kb.KB) -> Index:
-    import shutil
-    import tempfile
-
-    base.mkdir(parents=True, exist_ok=True, mode=0o700)
-    os.chmod(base, 0o700)
-    tmp = Path(tempfile.mkdtemp(prefix="building-", dir=base))
-    try:
-        ix = whoosh_index.create_in(str(tmp), make_schema())
-        _fill(ix, loaded.entries)
-        (tmp / "problems.json").write_text(
-            json.dumps([p._asdict() for p in loaded.problems]), encoding="utf-8"
+        problems = _read_manifest(target)
+        ix = whoosh_index.open_dir(str(target))
+        return Index(
+            ix, problems, str(target), reopen=lambda: _build_cached(dirs, target, replace=seen)
         )
-        if target.exists():
-            shutil.rmtree(target, ignore_errors=True)
-        try:
-            os.rename(tmp, target)
-        except OSError:
-            if not (target / "problems.json").is_file():
+    except Exception:  # damaged: Whoosh, zlib, struct, pickle, EOF errors and more
+        return None
+
+
+def _build_cached(
+    dirs: list[Path], target: Path, *, replace: tuple[int, int, int] | None = None
+) -> Index:
+    """Build the index into the cache under the build lock, and open it.
+
+    While this process waited for the lock another may have built the index: that one is
+    used, unless it is the very folder `replace` names (found damaged, or `--rebuild`).
+    """
+    base = target.parent
+    loaded: kb.KB | None = None
+    try:
+        with cache.build_lock(base):
+            current = cache.identity(target)
+            if current is not None and current != replace:
+                index = _open_cached(target, dirs)
+                if index is not None:
+                    return index
+            loaded = kb.load(dirs)
+            build = cache.new_build(base)
+            try:
+                ix = whoosh_index.create_in(str(build), make_schema())
+                _fill(ix, loaded.entries)
+                _write_manifest(build, loaded.problems)
+                cache.publish(build, target)
+            except BaseException:
+                cache.remove(build)
                 raise
-            shutil.rmtree(tmp, ignore_errors=True)  # another process won the race
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    _prune(base, keep=target)
-    return Index(whoosh_index.open_dir(str(target)), loaded.problems, str(target))
+            cache.prune(base, keep=target)
+        ix = whoosh_index.open_dir(str(target))
+        return Index(ix, loaded.problems, str(target), reopen=None)
+    except Exception:  # cannot write, lock timeout, a build that cannot be reopened
+        return _build_in_memory(loaded if loaded is not None else kb.load(dirs))
 
 
 def _build_in_memory(loaded: kb.KB) -> Index:
@@ -361,25 +333,21 @@ def _fill(ix, entries: tuple[Entry, ...]) -> None:
     writer.commit()
 
 
-def _read_problems(target: Path) -> tuple[Problem, ...]:
-    try:
-        raw = json.loads((target / "problems.json").read_text(encoding="utf-8"))
-        return tuple(Problem(**p) for p in raw)
-    except (OSError, ValueError, TypeError):
-        return ()
+def _toc_digests(folder: Path) -> dict[str, str]:
+    return {
+        p.name: hashlib.blake2b(p.read_bytes(), digest_size=16).hexdigest()
+        for p in sorted(folder.glob("_*.toc"))
+    }
 
 
-def _prune(base: Path, keep: Path) -> None:
-    """Remove stale indexes, keeping a few recent ones (other KB folder sets may use them)."""
-    import shutil
+def _write_manifest(folder: Path, problems: tuple[Problem, ...]) -> None:
+    manifest = {"problems": [p._asdict() for p in problems], "toc": _toc_digests(folder)}
+    (folder / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
 
-    try:
-        old = sorted(
-            (p for p in base.glob("index-*") if p != keep),
-            key=lambda p: p.stat().st_mtime,
-            reverse=True,
-        )
-    except OSError:
-        return
-    for p in old[_KEEP_OLD_INDEXES:]:
-        shutil.rmtree(p, ignore_errors=True)
+
+def _read_manifest(folder: Path) -> tuple[Problem, ...]:
+    """The problems recorded at build time; raises ValueError if the TOC is not as written."""
+    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    if manifest["toc"] != _toc_digests(folder):
+        raise ValueError(f"{folder}: the index's table of contents changed since it was built")
+    return tuple(Problem(**p) for p in manifest["problems"])

@@ -3,8 +3,8 @@ fingerprint that tells the index cache when anything changed."""
 
 from __future__ import annotations
 
+import hashlib
 import os
-import zlib
 from pathlib import Path
 from typing import NamedTuple
 
@@ -35,13 +35,14 @@ def entry_files(dirs: list[Path]) -> list[Path]:
 
 
 def fingerprint(dirs: list[Path], schema_version: int) -> str:
-    """A short checksum of every entry file's path, size and mtime, the schema and our version.
+    """A digest of every entry file's path, size and mtime, the schema and our version.
 
-    Stat-only, so checking that the cached index is fresh costs well under a millisecond. It
-    keys a cache, not a security check: nothing an attacker controls depends on it.
+    Stat-only, so checking that the cached index is fresh costs well under a millisecond.
+    BLAKE2b rather than a checksum: two different KB states must never share a cache folder,
+    and `hashlib` is loaded by Whoosh anyway.
     """
     parts = [f"{schema_version}:{__version__}"]
-    parts += [f"dir:{root}" for root in dirs]
+    parts += [f"dir:{root}:{root.is_dir()}" for root in dirs]  # a folder appearing counts
     for path in entry_files(dirs):
         try:
             st = path.stat()
@@ -49,8 +50,7 @@ def fingerprint(dirs: list[Path], schema_version: int) -> str:
             continue
         parts.append(f"{path}\0{st.st_size}\0{st.st_mtime_ns}")
     data = "\0".join(parts).encode("utf-8", "surrogateescape")
-    # Two CRC-32s with different seeds: 64 bits, and zlib is already loaded by Whoosh.
-    return f"{zlib.crc32(data):08x}{zlib.crc32(data, 0x5F3759DF):08x}"
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def load(dirs: list[Path]) -> KB:
@@ -62,6 +62,12 @@ def load(dirs: list[Path]) -> KB:
     problems: list[Problem] = []
     chosen: dict[str, tuple[Path, Entry]] = {}
     for root in dirs:
+        if not root.is_dir():
+            # A mistyped --kb or $FLASKREF_KB would otherwise leave the user's entries out
+            # without a word.
+            why = "not a folder" if root.exists() else "no such folder"
+            problems.append(Problem(str(root), 1, f"KB folder skipped: {why}"))
+            continue
         seen_here: dict[str, Path] = {}
         for path in entry_files([root]):
             entry, found = parse_file(path)

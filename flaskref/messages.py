@@ -8,7 +8,8 @@ what counts as "the same message" is decided in one place.
 Matching is tolerant where real pastes differ from the source: any run of white space matches
 any other (tracebacks get re-wrapped), quotes are optional and interchangeable (Python 2 printed
 `cannot import name Result`, chat apps curl them), trailing punctuation is optional, and case is
-ignored.
+ignored. A placeholder stands for text on one line that is not only white space, and ends where
+the rest of the template first fits.
 """
 
 from __future__ import annotations
@@ -33,8 +34,10 @@ def _literal_pattern(text: str) -> str:
         if ch in _QUOTES:
             out.append(_QUOTE_CLASS)
         elif ch.isspace():
-            if not out or out[-1] != r"\s+":
-                out.append(r"\s+")
+            # Possessive: white space never gives back characters, which would be retried
+            # one by one against the rest of the line.
+            if not out or out[-1] != r"\s++":
+                out.append(r"\s++")
         else:
             out.append(re.escape(ch))
     return "".join(out)
@@ -48,18 +51,45 @@ def compile_template(template: str) -> re.Pattern[str]:
     `{{` and `}}`, as in `str.format`.
     """
     body = template.strip().rstrip(".!:;")
-    parts: list[str] = []
+    literals: list[str] = []
     pos = 0
     for m in _PLACEHOLDER.finditer(body):
-        parts.append(_literal_pattern(_unescape_braces(body[pos : m.start()])))
-        parts.append(r"(.+?)")
+        literals.append(_literal_pattern(_unescape_braces(body[pos : m.start()])))
         pos = m.end()
-    parts.append(_literal_pattern(_unescape_braces(body[pos:])))
-    # A trailing placeholder (before at most a closing quote) must still take its whole
-    # value, up to the end of the line.
-    if len(parts) > 1 and parts[-2] == r"(.+?)" and not parts[-1].replace(_QUOTE_CLASS, ""):
-        parts[-2] = r"(.+)"
-    return re.compile("".join(parts) + r"[.!]?", re.IGNORECASE)
+    literals.append(_literal_pattern(_unescape_braces(body[pos:])))
+    # Bounded time on long lines: a leading placeholder is "some text before" (a lookbehind,
+    # instead of a lazy repeat tried from every character), and a placeholder ends where the
+    # next literal part first fits, for good (an atomic group around the lazy repeat and a
+    # lookahead): otherwise every choice of one part rescans the line for the later parts.
+    if literals[0] in ("", _QUOTE_CLASS) and len(literals) > 1:  # nothing, or a quote
+        pattern, rest = "(?<=.)" + literals[1], literals[2:]
+    else:
+        pattern, rest = literals[0], literals[1:]
+    for i, literal in enumerate(rest):  # each comes after a placeholder
+        if literal:
+            pattern += f"(?>(.+?)(?={literal})){literal}"
+        else:  # a trailing placeholder takes its whole value, up to the end of the line
+            pattern += "(.+)" if i == len(rest) - 1 else "(.+?)"
+    return re.compile(pattern + r"[.!]?", re.IGNORECASE)
+
+
+def captures(template: str, text: str) -> list[str] | None:
+    """What each placeholder stands for where the message appears in `text`, in order; None
+    when it does not appear. A leading placeholder gets the text before the match on its line
+    (`send_file` in `TypeError: send_file() got ...`), from the line's start."""
+    m = compile_template(template).search(text)
+    if m is None:
+        return None
+    values = list(m.groups())
+    if _PLACEHOLDER.match(template.strip().lstrip(_QUOTES)):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        values.insert(0, text[line_start : m.start()])
+    return values
+
+
+def literal_text(template: str) -> str:
+    """The template's own text: placeholders removed, literal braces unescaped."""
+    return _unescape_braces(_PLACEHOLDER.sub(" ", template))
 
 
 def _unescape_braces(text: str) -> str:
@@ -67,20 +97,12 @@ def _unescape_braces(text: str) -> str:
 
 
 def matches(template: str, text: str) -> bool:
-    """Whether the message a template describes appears in `text`."""
+    """Whether the message a template describes appears in `text`.
+
+    The time can grow with the square of a line's length when the template's first words
+    recur all along it; `search.py` cuts a paste before matching (`MAX_MATCH_CHARS`).
+    """
     return compile_template(template).search(text) is not None
-
-
-def captures(template: str, text: str) -> list[str] | None:
-    """What each placeholder stands for where the message appears in `text`, in order; None
-    when it does not appear."""
-    m = compile_template(template).search(text)
-    return None if m is None else list(m.groups())
-
-
-def literal_text(template: str) -> str:
-    """The template's own text: placeholders removed, literal braces unescaped."""
-    return _unescape_braces(_PLACEHOLDER.sub(" ", template))
 
 
 def literal_words(template: str) -> list[str]:

@@ -1,4 +1,4 @@
-"""Where the bundled KB, the user's own KB folders and the index cache live."""
+"""Where the bundled KB, the user's own KB folders, the index cache and settings live."""
 
 from __future__ import annotations
 
@@ -24,9 +24,21 @@ def bundled_kb_dir() -> Path:
     return here.parent / "kb"
 
 
+def user_kb_dir() -> Path:
+    """The user's own entries; the TUI's "edit" copies a bundled entry here (made on demand)."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("flaskref", appauthor=False)) / "kb"
+
+
 def kb_dirs(extra: list[str] | None = None) -> list[Path]:
-    """Bundled KB first, then `$FLASKREF_KB`, then folders given on the command line."""
-    dirs = [bundled_kb_dir()]
+    """Bundled KB first, then the user's own, `$FLASKREF_KB`, folders given on the command line.
+
+    The user's own folder counts once it exists (the TUI creates it on the first edit); the
+    others were asked for, so a missing one is reported.
+    """
+    user = user_kb_dir()
+    dirs = [bundled_kb_dir(), *([user] if user.is_dir() else [])]
     for raw in os.environ.get(KB_ENV, "").split(os.pathsep):
         if raw.strip():
             dirs.append(Path(raw).expanduser())
@@ -43,3 +55,10 @@ def cache_dir() -> Path:
     from platformdirs import user_cache_dir
 
     return Path(user_cache_dir("flaskref", appauthor=False))
+
+
+def config_dir() -> Path:
+    """The per-user folder for settings (the TUI's theme)."""
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("flaskref", appauthor=False))

@@ -11,7 +11,12 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")
+from flaskref.sanitize import strip_escapes
+
+#: A paste is read from its end, where the error is: at most this many characters and lines.
+MAX_CHARS = 256 * 1024
+MAX_LINES = 5000
+
 # Line prefixes added by log formatters, docker compose, pytest and friends; applied repeatedly.
 # The first group starts a new log record: a message's continuation lines stop there.
 _RECORD_PREFIXES = [
@@ -29,19 +34,23 @@ _CARRIER_PREFIXES = [
     re.compile(r"^[\w.\-]+\s+\|\s?"),  # docker compose: "web-1  | "
     re.compile(r"^E\s{1,6}(?=\S)"),  # pytest
 ]
-_FRAME = re.compile(r'^\s*File "(?P<path>[^"]+)", line (?P<line>\d+)(?:, in (?P<func>.+?))?\s*$')
+_FRAME = re.compile(r'^\s*File "(?P<path>[^"]+)", line (?P<line>\d+)(?:, in (?P<func>.*))?$')
 _TB_HEAD = re.compile(r"^\s*Traceback \(most recent call last\):?\s*$")
 _CHAIN = re.compile(
     r"^\s*(?:During handling of the above exception, another exception occurred|"
     r"The above exception was the direct cause of the following exception)\s*:?\s*$"
 )
-_NAME = r"(?:[A-Za-z_]\w*\.)*[A-Z]\w*"
+# A dotted class name. Searches start it only where a name starts (not inside `a.b.Name`),
+# and a part never gives back characters: unanchored, the pattern would otherwise rescan a
+# long token from each of its characters (quadratic time).
+_NAME = r"(?<!\w)(?<!\w\.)(?:[A-Za-z_]\w*+\.)*[A-Z]\w*"
 _EXC_LINE = re.compile(rf"^(?P<type>{_NAME})(?::\s*(?P<msg>.*))?$")
 _EXC_INLINE = re.compile(
     rf"(?P<type>{_NAME}(?:Error|Exception|Exit|Warning|NotFound|Interrupt))(?::\s+(?P<msg>.+))?"
 )
 _EXC_REPR = re.compile(
-    rf"(?P<type>{_NAME}(?:Error|Exception|Warning))\((?P<q>['\"])(?P<msg>.*?)(?P=q)\)"
+    rf"(?P<type>{_NAME}(?:Error|Exception|Warning))\("
+    r"(?:'(?P<msg1>(?:[^'\\\n]|\\.)*+)'|\"(?P<msg2>(?:[^\"\\\n]|\\.)*+)\")\)"
 )
 _EXC_SUFFIX = re.compile(r"(?:Error|Exception|Exit|Warning|NotFound|Interrupt|Found)$")
 _HTTP_PAGE = re.compile(
@@ -52,7 +61,7 @@ _HTTP_LOG = re.compile(
 )
 _SITE = re.compile(r"(?:site|dist)-packages/+(?P<lib>[A-Za-z_][\w]*)")
 _STDLIB = re.compile(r"/(?:lib|Lib)/python\d(?:\.\d+)?/(?P<mod>[A-Za-z_]\w*)")
-_CARETS = re.compile(r"^\s*[\^~\s]+$")
+_CARETS = re.compile(r"^[\^~\s]+$")
 
 
 class Frame(NamedTuple):
@@ -89,6 +98,8 @@ class ParsedQuery(NamedTuple):
     words: str = ""
     """What is left once frames and exception lines are taken out: a question, a log line."""
     is_traceback: bool = False
+    truncated: bool = False
+    """Only the end of a long paste was read (see `cap_paste`)."""
 
     @property
     def primary(self) -> RaisedError | None:
@@ -122,6 +133,22 @@ class ParsedQuery(NamedTuple):
         return first.strip()
 
 
+def cap_paste(text: str) -> tuple[str, bool]:
+    """The end of a long paste, where the error is, and whether anything was cut.
+
+    At most `MAX_LINES` lines and `MAX_CHARS` characters are kept, starting at a whole line,
+    so parsing and ranking take bounded time and memory whatever is pasted or piped.
+    """
+    if len(text) <= MAX_CHARS and text.count("\n") < MAX_LINES:
+        return text, False
+    tail = text[-MAX_CHARS:]
+    lines = tail.split("\n")
+    keep = lines[-MAX_LINES:]
+    if len(keep) == len(lines) and len(tail) < len(text) and len(keep) > 1:
+        keep = keep[1:]  # the first line was cut in the middle
+    return "\n".join(keep), True
+
+
 def clean(text: str) -> str:
     """Strip colour codes and log prefixes, normalise line endings."""
     return "\n".join(line for line, _ in _clean_lines(text)).strip("\n")
@@ -129,7 +156,7 @@ def clean(text: str) -> str:
 
 def _clean_lines(text: str) -> list[tuple[str, bool]]:
     """Each line without its prefixes, and whether it began a new log record."""
-    text = _ANSI.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = strip_escapes(text).replace("\r\n", "\n").replace("\r", "\n")
     out = []
     for line in text.split("\n"):
         line = line.rstrip()
@@ -145,15 +172,17 @@ def _clean_lines(text: str) -> list[tuple[str, bool]]:
             if line == before:
                 break
         out.append((line, record))
-    while out and not out[0][0].strip():
-        out.pop(0)
-    while out and not out[-1][0].strip():
-        out.pop()
-    return out
+    start, end = 0, len(out)
+    while start < end and not out[start][0].strip():
+        start += 1
+    while end > start and not out[end - 1][0].strip():
+        end -= 1
+    return out[start:end]
 
 
 def parse(raw: str) -> ParsedQuery:
-    """Parse whatever was pasted or typed."""
+    """Parse whatever was pasted or typed (of a long paste, its end: see `cap_paste`)."""
+    raw, truncated = cap_paste(raw)
     cleaned = _clean_lines(raw)
     lines = [line for line, _ in cleaned]
     starts = {i for i, (_, record) in enumerate(cleaned) if record}
@@ -204,6 +233,7 @@ def parse(raw: str) -> ParsedQuery:
                 leftover.append(before)
             # A bare message's continuation lines (wrapped text) belong to it.
             j = i + 1
+            more = []
             while (
                 j < len(lines)
                 and lines[j].strip()
@@ -211,9 +241,11 @@ def parse(raw: str) -> ParsedQuery:
                 and not _looks_structural(lines[j])
                 and not is_tb
             ):
-                last = errors[-1]
-                errors[-1] = RaisedError(last.type, f"{last.message}\n{lines[j].strip()}")
+                more.append(lines[j].strip())
                 j += 1
+            if more:
+                last = errors[-1]
+                errors[-1] = RaisedError(last.type, "\n".join([last.message, *more]))
             i = j
             continue
         leftover.append(line.strip())
@@ -228,6 +260,7 @@ def parse(raw: str) -> ParsedQuery:
         http_status=http_status,
         words=words,
         is_traceback=is_tb,
+        truncated=truncated,
     )
 
 
@@ -259,11 +292,18 @@ def _exception_after_frames(
         if k in starts or _TB_HEAD.match(ln) or _CHAIN.match(ln) or _FRAME.match(ln):
             break
         if not ln.strip():
-            # A blank line inside a message (Flask's context errors have one) continues it,
+            # Blank lines inside a message (Flask's context errors have one) continue it,
             # unless what follows is a chain marker or a new traceback.
-            nxt = next((x for x in lines[k + 1 :] if x.strip()), "")
+            q = k + 1
+            while q < len(lines) and not lines[q].strip():
+                q += 1
+            nxt = lines[q] if q < len(lines) else ""
             if not nxt or _CHAIN.match(nxt) or _TB_HEAD.match(nxt) or _FRAME.match(nxt):
                 break
+            stop = next((b for b in range(k + 1, q) if b in starts), q)
+            message.extend([""] * (stop - k))
+            k = stop
+            continue
         message.append(ln.strip())
         k += 1
     text = "\n".join(message).strip()
@@ -279,7 +319,8 @@ def _inline_errors(line: str) -> list[RaisedError]:
     """Errors named inside a log line: `Foo: RuntimeError: msg`, `raised: KeyError('x')`."""
     found: list[RaisedError] = []
     for m in _EXC_REPR.finditer(line):
-        msg = m.group("msg").replace("\\n", "\n").replace("\\'", "'").replace('\\"', '"')
+        msg = m.group("msg1") if m.group("msg1") is not None else m.group("msg2")
+        msg = msg.replace("\\n", "\n").replace("\\'", "'").replace('\\"', '"')
         found.append(RaisedError(m.group("type"), msg))
     if found:
         return found

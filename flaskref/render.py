@@ -2,6 +2,8 @@
 
 Rich is imported only when colouring a terminal, and everything from an entry or a query goes
 into Rich `Text`/`Syntax` objects, never through markup, so a pasted `[bold]` prints as typed.
+Every field is passed through `sanitize()` first, plain or Rich: an entry from someone's `--kb`
+folder or a paste may carry escape sequences a terminal would obey (Rich strips only some).
 """
 
 from __future__ import annotations
@@ -11,17 +13,22 @@ import textwrap
 from collections.abc import Sequence
 from io import TextIOBase
 
-from flaskref.entry import Entry
+from flaskref.entry import CodeBlock, Entry
+from flaskref.sanitize import escape_surrogates, sanitize
 from flaskref.search import Result
 
 # `typing.TextIO` would cost an import of `typing` on every lookup; streams are TextIOBase.
 
 
 def to_json(query: str, results: Sequence[Result]) -> str:
-    """The `--json` document; `shared/eval/score.py` and editor plugins read these keys."""
+    """The `--json` document; `shared/eval/score.py` and editor plugins read these keys.
+
+    JSON escapes control characters itself; only undecodable bytes (lone surrogates, which
+    no UTF-8 can carry) are written as `\\xNN` text.
+    """
     return json.dumps(
         {
-            "query": query,
+            "query": escape_surrogates(query),
             "results": [
                 {
                     "id": r.entry.id,
@@ -31,8 +38,8 @@ def to_json(query: str, results: Sequence[Result]) -> str:
                     "symptom": r.entry.symptom,
                     "fix": r.entry.fix,
                     "score": r.score,
-                    "path": r.entry.path,
-                    "why": list(r.why),
+                    "path": escape_surrogates(r.entry.path),
+                    "why": [escape_surrogates(w) for w in r.why],
                 }
                 for r in results
             ],
@@ -40,6 +47,29 @@ def to_json(query: str, results: Sequence[Result]) -> str:
         indent=2,
         ensure_ascii=False,
     )
+
+
+def shown(entry: Entry) -> Entry:
+    """The entry with every text field sanitized for a terminal."""
+    return entry._replace(
+        id=sanitize(entry.id),
+        title=sanitize(entry.title),
+        topic=sanitize(entry.topic),
+        tags=tuple(sanitize(t) for t in entry.tags),
+        symptom=sanitize(entry.symptom),
+        fix=sanitize(entry.fix),
+        path=sanitize(entry.path),
+        errors=tuple(sanitize(e) for e in entry.errors),
+        body=sanitize(entry.body),
+        blocks=tuple(
+            CodeBlock(sanitize(b.lang), sanitize(b.label), sanitize(b.code), b.line)
+            for b in entry.blocks
+        ),
+    )
+
+
+def _shown_result(result: Result) -> Result:
+    return Result(shown(result.entry), result.score, tuple(sanitize(w) for w in result.why))
 
 
 def _wrap(label: str, text: str, width: int) -> list[str]:
@@ -52,6 +82,7 @@ def plain_entry(
     entry: Entry, width: int = 80, score: float | None = None, *, code: bool = True
 ) -> list[str]:
     """An entry as lines of plain text, readable in 80 columns; `code` adds the right code."""
+    entry = shown(entry)
     head = entry.title
     tail = f"[{entry.topic}" + (f", {score:.0%}]" if score is not None else "]")
     out = [head if len(head) + len(tail) + 2 > width else f"{head}  {tail}"]
@@ -73,6 +104,7 @@ def print_results(
     results: Sequence[Result], out: TextIOBase, *, color: bool, width: int = 80
 ) -> None:
     """The best result in full, then the next titles."""
+    results = [_shown_result(r) for r in results]
     best, rest = results[0], results[1:]
     if color:
         _print_rich_entry(best, out, width)
@@ -103,6 +135,8 @@ def print_nearest(
     query_summary: str, results: Sequence[Result], out: TextIOBase, width: int = 80
 ) -> None:
     """What to say when nothing is confident: the nearest titles and what to try."""
+    query_summary = sanitize(query_summary)
+    results = [_shown_result(r) for r in results]
     out.write(_fit(f"No confident answer for: {query_summary}", width) + "\n")
     if results:
         out.write("Nearest entries:\n")
@@ -114,6 +148,7 @@ def print_nearest(
 
 def print_entry(entry: Entry, out: TextIOBase, *, color: bool, width: int = 80) -> None:
     """`flaskref show ID`: the whole entry, its Markdown body included."""
+    entry = shown(entry)
     if color:
         from rich.console import Console
         from rich.markdown import Markdown

@@ -58,6 +58,24 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 _QWORD = re.compile(r"[A-Za-z0-9_]+")
 
+# Bounds that keep a hostile or huge paste from costing more than a long traceback does.
+MAX_TERMS = 256
+"""Distinct query terms searched for; the weightiest are kept (the primary error's first)."""
+MAX_TERM_CHARS = 100
+"""Longer terms are left out: no entry holds such a word, and each costs index lookups."""
+MAX_ANALYZED_CHARS = 16 * 1024
+"""Of each piece of a paste (a message, the leftover words) only this much is analyzed: the
+start of a message, the end of the words (nearest the error)."""
+MAX_MATCH_CHARS = 4096
+"""Templates are matched against at most this much of a message (its start) and of the paste
+(its end): a template match costs time that grows with the square of a line's length."""
+MAX_CHAIN = 16
+"""Of a paste naming many errors, the last ones (the chain that ended in the primary one) are
+matched against templates."""
+FUZZY_CHARS = (5, 32)
+"""Misspelt words are looked up fuzzily only within these lengths: the cost of a fuzzy term
+grows with its length, and a typo of a longer word is rare."""
+
 
 class Result(NamedTuple):
     entry: Entry
@@ -128,8 +146,12 @@ def _weighted_terms(parsed: ParsedQuery) -> tuple[dict[str, float], dict[str, fl
     search_terms: dict[str, float] = {}
     core: dict[str, float] = {}
 
-    def add(text: str, weight: float, is_core: bool) -> None:
+    def add(text: str, weight: float, is_core: bool, *, tail: bool = False) -> None:
+        if len(text) > MAX_ANALYZED_CHARS:
+            text = text[-MAX_ANALYZED_CHARS:] if tail else text[:MAX_ANALYZED_CHARS]
         for term in analyze(_expand(text)):
+            if len(term) > MAX_TERM_CHARS:
+                continue
             search_terms[term] = max(search_terms.get(term, 0.0), weight)
             if is_core:
                 core[term] = max(core.get(term, 0.0), weight)
@@ -141,7 +163,8 @@ def _weighted_terms(parsed: ParsedQuery) -> tuple[dict[str, float], dict[str, fl
     for err in parsed.errors[:-1]:
         add(err.line, 1.5, not primary)
     if parsed.words:
-        add(parsed.words, 1.5 if not primary else 0.5, not primary or not parsed.is_traceback)
+        weight = 1.5 if not primary else 0.5
+        add(parsed.words, weight, not primary or not parsed.is_traceback, tail=True)
     if parsed.http_status:
         add(str(parsed.http_status), 2.0, True)
     for frame in parsed.frames[-4:]:
@@ -149,6 +172,11 @@ def _weighted_terms(parsed: ParsedQuery) -> tuple[dict[str, float], dict[str, fl
             add(frame.source, 0.4, False)
     for lib in parsed.libraries:
         add(lib, 0.3, False)
+    if len(search_terms) > MAX_TERMS:
+        # Stable: among equal weights the first found (the primary error's words) stay.
+        kept = sorted(search_terms, key=lambda t: -search_terms[t])[:MAX_TERMS]
+        search_terms = {t: search_terms[t] for t in kept}
+        core = {t: w for t, w in core.items() if t in search_terms}
     return search_terms, core
 
 
@@ -159,7 +187,8 @@ def _expand(text: str) -> str:
     return text + (" " + " ".join(extra) if extra else "")
 
 
-_QUOTED = re.compile(r"'[^'\n]*'|\"[^\"\n]*\"|\S*[/\\]\S*")
+# A path starts only where a word starts: from inside a long word it would rescan the rest.
+_QUOTED = re.compile(r"'[^'\n]*'|\"[^\"\n]*\"|(?<!\S)\S*[/\\]\S*")
 
 
 def _message_words(parsed: ParsedQuery) -> set[str]:
@@ -193,11 +222,14 @@ def _template_score(
         explains = len(unique & mwords) / len(mwords) if mwords else 0.0
         exact = 0.0
         if recall == 1.0:
-            if primary and messages.matches(template, primary.line):
+            if primary and messages.matches(template, primary.line[:MAX_MATCH_CHARS]):
                 exact = 0.1
-            elif any(messages.matches(template, e.line) for e in parsed.errors):
+            elif any(
+                messages.matches(template, e.line[:MAX_MATCH_CHARS])
+                for e in parsed.errors[-MAX_CHAIN:]
+            ):
                 exact = 0.08
-            elif messages.matches(template, parsed.text):
+            elif messages.matches(template, parsed.text[-MAX_MATCH_CHARS:]):
                 exact = 0.06
         if not exact and (
             len(unique) < 4 or explains < 0.5 or not _names_present(template, qwords)
@@ -241,7 +273,8 @@ def _rank(index, parsed: ParsedQuery, limit: int, topic: str | None) -> list[Res
     df = {t: index.doc_frequency(t) for t in core}
     fuzzy: tuple[str, ...] = ()
     if not parsed.is_traceback and len(core) <= 8:
-        fuzzy = tuple(t for t in core if len(t) >= 5 and df[t] == 0)
+        low, high = FUZZY_CHARS
+        fuzzy = tuple(t for t in core if low <= len(t) <= high and df[t] == 0)
 
     hits = index.search(search_terms, FIELD_BOOSTS, fuzzy=fuzzy, topic=topic, limit=40)
     top_bm25 = max((h.score for h in hits), default=1.0) or 1.0

@@ -1,56 +1,52 @@
-"""The Textual app: wiring of the query box, results and entry view to the search API.
+"""The Textual app: the query box, the results and the entry view, wired to two threads.
 
-Searches run in an exclusive worker (a newer keystroke cancels the older search), on a
-thread, against an `Engine` opened once, off the UI thread, when the app starts. The results
-list is updated as soon as a search returns; the entry view, whose Markdown costs far more to
-render than a search, follows in its own exclusive worker after a short pause, so that typing
-never waits for it.
+Nothing slow runs on the UI thread. Searches run on the search thread (`searching.py`), which
+owns the engine, and a newer query supersedes an older one still waiting there; the results
+list is filled as soon as a search returns. Entries render on the render thread
+(`reader.py`); while keys keep arriving, the entry view waits for a pause before it asks.
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
-import shlex
-import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
-from textual import on, work
-from textual.app import App, ComposeResult, SystemCommand
-from textual.binding import Binding
+from textual import events, on, work
+from textual.app import App, ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape
-from textual.widgets import Footer, Header, Input, Markdown, OptionList
+from textual.theme import Theme
+from textual.widgets import Footer, Input, OptionList, Static
 
 from flaskref.entry import Entry
-from flaskref.search import Engine, Result
-from flaskref.tui.commands import EntryCommands
-from flaskref.tui.screens import HelpScreen, TopicScreen
-from flaskref.tui.widgets import (
-    NO_MATCH,
-    WELCOME,
-    EntryView,
-    QueryBox,
-    ResultList,
-    WhyPanel,
-    nearest_markdown,
-    topics_markdown,
+from flaskref.search import Result
+from flaskref.tui import keys, settings, texts
+from flaskref.tui.commands import EntryCommands, app_commands
+from flaskref.tui.entry_view import EntryView
+from flaskref.tui.history import History
+from flaskref.tui.paste import printable
+from flaskref.tui.reader import Palette, Renderer, palette_of
+from flaskref.tui.searching import (
+    RESULTS,
+    SearchEngine,
+    SearchThread,
+    Superseded,
+    open_engine,
 )
+from flaskref.tui.widgets import QueryBox, ResultList, WhyPanel
 
+WIDE = 140
+"""From this many columns the problem and the fix are side by side."""
 NARROW = 100
-RESULTS = 20
-"""How many results a search lists."""
-"""Below this many columns the two entry panes stack vertically."""
-SEARCH_DELAY = 0.015
-"""Seconds a keystroke waits before searching; a newer keystroke cancels it meanwhile.
-
-A search takes ~3 ms, so a short pause is enough to coalesce a burst of keys; 50-100 ms
-would be most of the 50 ms budget from keystroke to painted results."""
-PREVIEW_DELAY = 0.12
-"""Seconds the entry view waits before rendering a typed query's best result."""
-
-#: Benchmarks only (benchmarks/tui.py): exit as soon as the first results and entry are painted.
-EXIT_AFTER_PAINT = "FLASKREF_TUI_EXIT_AFTER_PAINT"
+"""Below this many columns the results sit above the entry instead of beside it."""
+TALL = 30
+"""Below this many rows the query box is one line high."""
+MIN_SIZE = (60, 16)
+"""Below this the app says the terminal is too small."""
+PREVIEW_DELAY = 0.1
+"""Seconds a typed query's best entry waits before rendering; a newer keystroke cancels it."""
 
 
 class FlaskrefApp(App[None]):
@@ -61,36 +57,63 @@ class FlaskrefApp(App[None]):
     SUB_TITLE = "offline Flask troubleshooting"
     AUTO_FOCUS = "#query"
     COMMANDS = App.COMMANDS | {EntryCommands}
-    # Every screen gets -narrow or -wide by its width; app.tcss stacks the panes on -narrow.
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW, "-wide")]
-    # F-keys: the query box (an Input) owns enter and most ctrl+letter keys.
-    BINDINGS = [
-        Binding("f1", "help", "Help", tooltip="Every key, explained", id="help"),
-        Binding("f2", "topics", "Topics", tooltip="Browse the KB by topic", id="topics"),
-        Binding("f3", "copy_fix", "Copy fix", tooltip="Copy the one-line fix", id="copy-fix"),
-        Binding("f4", "copy_code", "Copy code", tooltip="Copy the right code", id="copy-code"),
-        Binding("f5", "edit", "Edit", tooltip="Open the entry in $EDITOR", id="edit"),
-        Binding("f6", "toggle_dark", "Light/dark", show=False, id="theme"),
-        Binding("escape", "back", "Back", show=False, id="back"),
-    ]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW, "-medium"), (WIDE, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (TALL, "-tall")]
+    BINDINGS = keys.BINDINGS
 
-    def __init__(self, query: str = "", kb_dirs: list[Path] | None = None) -> None:
+    def __init__(
+        self,
+        query: str = "",
+        kb_dirs: list[Path] | None = None,
+        *,
+        engine: SearchEngine | None = None,
+        open_engine: Callable[[], SearchEngine] | None = None,
+        results: list[Result] | None = None,
+    ) -> None:
+        """`engine`: one already open, and `results`: its answer to `query` (the command line
+        does both before Textual starts); `open_engine`: how to open one (again, after an
+        edit), by default `Engine(kb_dirs)`."""
         super().__init__()
         self._initial_query = query
-        self._kb_dirs = kb_dirs
-        self.engine: Engine | None = None
-        """The opened KB; None until the worker started at mount has opened it."""
+        self._initial_results = results
+        self._kb_dirs = list(kb_dirs) if kb_dirs is not None else None
+        self._by_id: dict[str, Entry] = {}
+        if engine is not None:  # read here, before the search thread owns the engine
+            self._by_id = {e.id: e for e in engine.entries()}
+        self.searcher = SearchThread(open_engine or self._open_engine, engine)
+        self.renderer = Renderer()
+        self.engine: SearchEngine | None = None
+        """The open KB, once the search thread has opened it (its entries are loaded)."""
         self.current: Entry | None = None
-        """The entry on screen; None while nothing is shown (copy and edit are disabled)."""
+        """The entry on screen; None while nothing is (copy and edit are off)."""
         self.painted_query: str | None = None
         """The query whose results were last painted (the benchmark waits on it)."""
+        self.history = History()
+        self.palette: Palette | None = None
         self._results: dict[str, Result] = {}
-        self._history: list[str] = []
         self._scheduled: str | None = None
         """The entry the latest preview will show (the list's own highlight must not hurry it)."""
+        self.themes = settings.Themes()
+        self._key_state: tuple = ()
+
+    def _open_engine(self) -> SearchEngine:
+        from flaskref.search import Engine
+
+        return Engine(self._kb_dirs)
+
+    def get_driver_class(self):
+        driver = super().get_driver_class()
+        if driver.__name__ == "LinuxDriver":
+            from flaskref.tui.terminal import paste_safe_driver
+
+            return paste_safe_driver()
+        return driver
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        # The screen's size classes before its widgets are styled: Textual sets them when the
+        # Resize event arrives, after the first styling and layout, and every widget would be
+        # styled twice and the entry laid out at a wrong width.
+        self.screen.update_classes(self._size_classes(self.size), update=False)
         yield QueryBox(
             placeholder="Type a topic or paste a traceback…", id="query", select_on_focus=False
         )
@@ -98,55 +121,101 @@ class FlaskrefApp(App[None]):
             with Vertical(id="side"):
                 yield ResultList(id="results")
                 yield WhyPanel(id="why", classes="-empty")
-            yield EntryView(id="entry")
-        yield Footer()
+            yield EntryView(self.renderer, id="entry")
+        yield Footer(compact=True)
+        yield Static(
+            f"The terminal is too small for flaskref: it needs {MIN_SIZE[0]}×{MIN_SIZE[1]}.\n"
+            "Make the window larger, or use `flaskref QUERY` for a one-shot answer.",
+            id="too-small",
+            markup=False,
+        )
 
     def on_mount(self) -> None:
-        self.open_engine()  # first: it runs beside Textual's own start-up work
+        if self.themes.problem:
+            self.notify(self.themes.problem, severity="warning", markup=False)
+        if self.themes.theme in self.available_themes:
+            self.theme = self.themes.theme
+        self.palette = palette_of(self)
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        self.watch(self.screen, "maximized", lambda _: self._fit(self.size), init=False)
+        self._fit(self.size)
         self.query_one(ResultList).border_title = "Results"
-        self.set_timer(0.25, self._still_opening)
+        self.query_one(QueryBox).border_title = "flaskref"
+        if self._initial_query.strip():
+            box = self.query_one(QueryBox)
+            with box.prevent(Input.Changed):
+                box.set_paste(self._initial_query)
+            if self._initial_results is not None:
+                self.show_results(box.query_text, self._initial_results)
+            else:
+                self.run_search(box.query_text)
+        self._initial_query, self._initial_results = "", None
+        self._wait_for_engine()
+        self.set_timer(0.3, self._still_opening)
 
-    async def _still_opening(self) -> None:
-        """Say so when the index takes long (a first run builds it); a warm one opens in ~50 ms."""
-        if self.engine is None:
-            await self.query_one(EntryView).show_message("Opening the knowledge base…")
+    def _still_opening(self) -> None:
+        """Say so when the index takes long (a first run builds it); a warm one opens fast."""
+        if self.engine is None and self.current is None:
+            self.query_one(EntryView).show_message(texts.OPENING)
 
-    @work(thread=True, group="engine")
-    def open_engine(self, reopen: str | None = None) -> None:
-        """Open (or build) the index off the UI thread, so the first paint is not delayed;
-        a query given on the command line is searched here too, while the UI starts."""
-        engine = Engine(self._kb_dirs)
-        query = "" if reopen else self._initial_query
-        first = engine.search(query, RESULTS) if query.strip() else None
-        self.call_from_thread(self._engine_ready, engine, reopen, first)
+    @work(group="engine")
+    async def _wait_for_engine(self) -> None:
+        try:
+            engine = await asyncio.wrap_future(self.searcher.ready)
+            if not self.is_running:
+                return  # quitting: the widgets are going
+        except Exception as exc:  # an unreadable KB, a broken cache folder: say what
+            self.query_one(EntryView).show_message(
+                "# The knowledge base could not be opened\n\n" + texts.md_text(str(exc))
+            )
+            return
+        self._engine_ready(engine)
+        if not self.query_one(QueryBox).value and self.current is None:
+            self._show_message(texts.WELCOME, self._topics())
 
-    async def _engine_ready(
-        self, engine: Engine, reopen: str | None, first: list[Result] | None
-    ) -> None:
-        old, self.engine = self.engine, engine
-        if old is not None:
-            old.close()
+    def _engine_ready(self, engine: SearchEngine) -> None:
+        self.engine = engine
+        self._by_id = {e.id: e for e in engine.entries()}
+        if self.current is not None:  # shown before the entries were known: its links
+            self._show_entry(self.current)
         if engine.problems:
-            listed = "\n".join(escape(str(p)) for p in engine.problems[:5])
+            listed = "\n".join(escape(printable(str(p))) for p in engine.problems[:5])
             more = f"\n(+{len(engine.problems) - 5} more)" if len(engine.problems) > 5 else ""
             self.notify(
                 f"Skipped or broken KB files:\n{listed}{more}", severity="warning", timeout=10
             )
-        box = self.query_one(QueryBox)
-        if reopen:
-            self.current = None  # the file may have changed: render it again
-            await self.open_entry(reopen, push=False)
-        elif first is not None:
-            with box.prevent(Input.Changed):  # already searched, in open_engine
-                box.set_paste(self._initial_query)
-            self.show_results(box.query_text, first)
-        elif box.value:
-            self.run_search(box.query_text)
-        else:
-            await self.query_one(EntryView).show_message(WELCOME, self._topics())
-        self._initial_query = ""
 
-    # -- searching ----------------------------------------------------------------------
+    # -- layout and theme -----------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit(event.size)
+
+    def _size_classes(self, size) -> dict[str, bool]:
+        """The screen's classes for a size: Textual's breakpoints, and -too-small."""
+        classes = {"-too-small": size.width < MIN_SIZE[0] or size.height < MIN_SIZE[1]}
+        for breakpoints, length in (
+            (self.HORIZONTAL_BREAKPOINTS, size.width),
+            (self.VERTICAL_BREAKPOINTS, size.height),
+        ):
+            current = [name for at, name in breakpoints if length >= at][-1]
+            classes.update({name: name == current for _, name in breakpoints})
+        return classes
+
+    def _fit(self, size) -> None:
+        """One pane or two; "too small" below the minimum."""
+        self.screen.update_classes(self._size_classes(size), animate=False)
+        self.query_one(EntryView).set_wide(size.width >= WIDE and self.screen.maximized is None)
+        # Below 80 columns the keys fill the footer: the palette's key (ctrl+p) makes room.
+        self.query_one(Footer).show_command_palette = size.width >= 80
+
+    def _theme_changed(self, theme: Theme) -> None:
+        problem = self.themes.chosen(theme.name, theme.dark)
+        if problem:
+            self.notify(problem, severity="warning", markup=False)
+        self.palette = palette_of(self)
+        self.query_one(EntryView).restyle()
+
+    # -- searching ------------------------------------------------------------------------
 
     @on(Input.Changed, "#query")
     def _query_changed(self) -> None:
@@ -158,51 +227,59 @@ class FlaskrefApp(App[None]):
 
     @work(exclusive=True, group="search")
     async def run_search(self, text: str) -> None:
-        await asyncio.sleep(SEARCH_DELAY)  # a newer keystroke cancels this one here
-        if self.engine is None:
-            return  # _engine_ready searches again
-        results = await asyncio.to_thread(self.engine.search, text, RESULTS) if text.strip() else []
-        if self.query_one(QueryBox).query_text != text:
-            return  # the box moved on while we searched
+        """Search on the search thread; a newer call cancels this one while it waits."""
+        try:
+            results = await asyncio.wrap_future(self.searcher.search(text))
+        except Superseded:
+            return
+        except Exception as exc:  # a bug in ranking must not take the app down with it
+            self.notify(f"Search failed: {exc!r}", severity="error", markup=False)
+            return
+        if not self.is_running or self.query_one(QueryBox).query_text != text:
+            return  # quitting, or the box moved on while we searched
         self.show_results(text, results)
 
     def show_results(self, text: str, results: list[Result]) -> None:
-        """Fill the results list now; render the entry view after a pause (see module doc)."""
+        """Fill the results list now; the entry view follows after a pause (see module doc)."""
+        self.history.clear()  # a new search: escape no longer leads to older entries
         self._results = {r.entry.id: r for r in results}
-        self.query_one(ResultList).show(results)
-        self.query_one(ResultList).border_title = (
-            f"Results ({len(results)})" if results else "Results"
-        )
+        result_list = self.query_one(ResultList)
+        result_list.show(results)
+        result_list.border_title = f"Results ({len(results)})" if results else "Results"
         top = results[0] if results else None
         self.query_one(WhyPanel).show(top)
         self._scheduled = None
-        # A paste or a command-line query is shown at once; typing waits for a pause.
-        delay = 0.0 if "\n" in text or self.painted_query is None else PREVIEW_DELAY
         if not text.strip():
-            self.preview(None, WELCOME, delay, self._topics())
+            entry, message, more = None, texts.WELCOME, self._topics()
         elif top is None:
-            self.preview(None, NO_MATCH, delay)
+            entry, message, more = None, texts.NO_MATCH, ""
         elif not top.confident:
-            self.preview(None, nearest_markdown(results), delay)
+            entry, message, more = None, texts.nearest_markdown(results), ""
         else:
+            entry, message, more = top.entry, "", ""
             self._scheduled = top.entry.id
-            self.preview(top.entry.id, "", delay)
+        # A paste or the first query is shown at once; typing waits for a pause.
+        if "\n" in text or self.painted_query is None:
+            self.workers.cancel_group(self, "preview")
+            self._show(entry, message, more)
+        else:
+            self.preview(entry, PREVIEW_DELAY, message, more)
         self.call_after_refresh(setattr, self, "painted_query", text)
 
     @work(exclusive=True, group="preview")
     async def preview(
-        self, entry_id: str | None, message: str, delay: float, right: str = ""
+        self, entry: Entry | None, delay: float, message: str = "", more: str = ""
     ) -> None:
         """Show an entry (or a message) unless a newer preview comes within `delay`."""
         await asyncio.sleep(delay)
-        if entry_id is None:
-            self.current = None
-            await asyncio.shield(self.query_one(EntryView).show_message(message, right))
-            self.refresh_bindings()
+        if self.is_running:
+            self._show(entry, message, more)
+
+    def _show(self, entry: Entry | None, message: str = "", more: str = "") -> None:
+        if entry is None:
+            self._show_message(message, more)
         else:
-            await asyncio.shield(self.open_entry(entry_id, push=False))
-        if os.environ.get(EXIT_AFTER_PAINT):
-            self.call_after_refresh(self.exit)
+            self._show_entry(entry)
 
     @on(OptionList.OptionHighlighted, "#results")
     def _result_highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -210,75 +287,107 @@ class FlaskrefApp(App[None]):
         self.query_one(WhyPanel).show(self._results.get(entry_id))
         if entry_id and entry_id != self._scheduled:  # else its preview is on the way
             self._scheduled = entry_id
-            self.preview(entry_id, "", 0.05)  # the same entry again renders nothing
+            entry = self._results[entry_id].entry if entry_id in self._results else None
+            entry = entry or self._by_id.get(entry_id)
+            if entry is not None:
+                self.preview(entry, 0.05)
 
     @on(OptionList.OptionSelected, "#results")
-    async def _result_selected(self, event: OptionList.OptionSelected) -> None:
+    def _result_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id and (self.current is None or event.option.id != self.current.id):
-            await self.open_entry(event.option.id, push=False)
+            self.open_entry(event.option.id, push=False)
         self.query_one("#solution-pane").focus()
 
-    # -- showing entries -----------------------------------------------------------------
+    @on(OptionList.OptionSelected, "#see-also")
+    def _link_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.open_entry(event.option.id)
 
-    async def open_entry(self, entry_id: str, push: bool = True) -> None:
-        """Show an entry; with `push`, remember the current one for "back"."""
-        if self.engine is None:
-            return
-        entry = self.engine.entry(entry_id)
+    # -- showing entries ------------------------------------------------------------------
+
+    def open_entry(self, entry_id: str, push: bool = True) -> None:
+        """Show an entry now (a link, the palette, a topic); with `push`, escape comes back."""
+        entry = self._by_id.get(entry_id)
         if entry is None:
             self.notify(
                 f"No entry {entry_id!r} in the knowledge base", severity="warning", markup=False
             )
             return
-        if push and self.current is not None and self.current.id != entry_id:
-            self._history.append(self.current.id)
+        self.workers.cancel_group(self, "preview")  # a pending preview must not replace it
+        self._scheduled = entry_id
+        if push:
+            self.history.visit(self.current.id if self.current else None, entry_id)
+        self._show_entry(entry)
+        results = self.query_one(ResultList)
+        ids = [option.id for option in results.options]
+        if entry_id in ids:  # keep the list's highlight in step with what is shown
+            results.highlighted = ids.index(entry_id)
+
+    def _show_entry(self, entry: Entry) -> None:
         self.current = entry
-        titles = {e.id: e.title for e in self.engine.entries()}
-        await self.query_one(EntryView).show(entry, titles)
-        self.refresh_bindings()
+        see_also = getattr(entry, "see_also", ())
+        links = [(i, self._by_id[i].title) for i in see_also if i in self._by_id]
+        self.query_one(EntryView).show_entry(entry, links)
+        self._keys_changed()
+
+    def _show_message(self, message: str, more: str = "") -> None:
+        self.current = None
+        self.query_one(EntryView).show_message(message, more)
+        self._keys_changed()
+
+    def _keys_changed(self) -> None:
+        """Grey out or enable copy and edit in the footer, only when that changes: refreshing
+        the bindings builds the footer again, a cost no keystroke should pay for nothing."""
+        state = tuple(self.check_action(a, ()) for a in ("copy_fix", "copy_code", "edit"))
+        if state != self._key_state:
+            self._key_state = state
+            self.refresh_bindings()
 
     def _topics(self) -> str:
-        return topics_markdown(self.engine.entries() if self.engine else [])
-
-    @on(Markdown.LinkClicked)
-    async def _link_clicked(self, event: Markdown.LinkClicked) -> None:
-        if event.href.startswith("entry:"):
-            await self.open_entry(event.href.removeprefix("entry:"))
-        # other links are never opened: the tool works offline and trusts no entry text
+        return texts.topics_markdown(list(self._by_id.values()))
 
     # -- actions --------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("copy_fix", "copy_code", "edit") and self.current is None:
+        if action in ("copy_fix", "copy_code", "edit", "maximize_fix") and self.current is None:
             return None  # shown greyed out in the footer
-        if action == "copy_code" and self.current is not None and not self.current.right_code:
+        # Results of other kinds (generated from data) have the same fields as an Entry but
+        # may lack code or a file behind them.
+        if action == "copy_code" and not getattr(self.current, "right_code", None):
+            return None
+        if action == "edit" and not getattr(self.current, "path", ""):
             return None
         return True
 
     def action_help(self) -> None:
+        from flaskref.tui.screens import HelpScreen  # the Tree widget: not at start
+
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen.for_app(self, QueryBox.BINDINGS, ResultList.BINDINGS))
 
     def action_topics(self) -> None:
+        from flaskref.tui.screens import TopicScreen
+
         if self.engine is None or isinstance(self.screen, TopicScreen):
             return
 
-        async def chosen(entry_id: str | None) -> None:
-            if entry_id and self.engine is not None:
-                await self.open_entry(entry_id)
-                topic = self.current.topic
+        def chosen(entry_id: str | None) -> None:
+            if entry_id and entry_id in self._by_id:
+                topic = self._by_id[entry_id].topic
                 self._results = {}
-                self.query_one(ResultList).show_entries(
+                results = self.query_one(ResultList)
+                results.show_entries(
                     sorted(
-                        (e for e in self.engine.entries() if e.topic == topic),
+                        (e for e in self._by_id.values() if e.topic == topic),
                         key=lambda e: e.title.lower(),
                     ),
                     selected=entry_id,
                 )
+                results.border_title = f"Topic: {escape(topic)}"  # titles read markup
                 self.query_one(WhyPanel).show(None)
-                self.query_one(ResultList).border_title = f"Topic: {topic}"
+                self.open_entry(entry_id)
 
-        self.push_screen(TopicScreen(self.engine.entries()), chosen)
+        self.push_screen(TopicScreen(list(self._by_id.values())), chosen)
 
     def action_copy_fix(self) -> None:
         if self.current:
@@ -286,49 +395,87 @@ class FlaskrefApp(App[None]):
             self.notify("Fix copied")
 
     def action_copy_code(self) -> None:
-        if self.current and self.current.right_code:
-            self.copy_to_clipboard(self.current.right_code)
+        code = getattr(self.current, "right_code", None)
+        if code:
+            self.copy_to_clipboard(code)
             self.notify("Code copied")
 
+    def action_maximize_fix(self) -> None:
+        if self.screen.maximized is not None:
+            self.screen.minimize()
+            return
+        pane = self.query_one("#solution-pane")
+        self.screen.maximize(pane, container=False)
+        pane.focus()
+
+    def action_focus_query(self) -> None:
+        self.query_one(QueryBox).focus()
+
+    def action_toggle_dark(self) -> None:
+        """Light and dark, each the last one chosen (in the palette too), else Textual's."""
+        self.theme = self.themes.switch(self.current_theme.dark, self.available_themes)
+
     def action_edit(self) -> None:
-        if self.current is None:
+        from flaskref.tui import editing
+
+        if self.current is not None:
+            entry_id = self.current.id
+            if editing.edit(self, self.current, self._kb_dirs):
+                self._reopen(entry_id)
+
+    @work(exclusive=True, group="engine")
+    async def _reopen(self, entry_id: str) -> None:
+        """The KB changed on disk: open it again (a fresh index) and show the entry anew."""
+        try:
+            engine = await asyncio.wrap_future(self.searcher.reopen())
+            if not self.is_running:
+                return
+        except Exception as exc:
+            self.notify(f"Could not reload the knowledge base: {exc}", markup=False)
             return
-        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
-        if not editor:
-            self.notify("Set $EDITOR to open entries in your editor", severity="warning")
-            return
-        with self.suspend():
-            subprocess.call([*shlex.split(editor), self.current.path])
-        self.open_engine(reopen=self.current.id)  # the KB changed: reindex, show it again
+        self._engine_ready(engine)
+        if entry_id in self._by_id:
+            self.open_entry(entry_id, push=False)
 
     async def action_back(self) -> None:
-        if self._history:
-            await self.open_entry(self._history.pop(), push=False)
+        entry_id = self.history.back()
+        if entry_id is not None:
+            self.open_entry(entry_id, push=False)
         else:
             self.query_one(QueryBox).focus()
 
     def get_system_commands(self, screen):
         yield from super().get_system_commands(screen)
-        yield SystemCommand("Browse topics", "The KB by topic, with counts", self.action_topics)
-        yield SystemCommand("Copy fix", "Copy the shown entry's fix", self.action_copy_fix)
-        yield SystemCommand("Copy code", "Copy the shown entry's code", self.action_copy_code)
-        yield SystemCommand("Edit entry", "Open the entry in $EDITOR", self.action_edit)
-        yield SystemCommand(
-            "Light/dark", "Toggle the light and dark themes", self.action_toggle_dark
-        )
-        yield SystemCommand("Help", "Keys and how to search", self.action_help)
+        yield from app_commands(self)
 
-    async def on_unmount(self) -> None:
-        if self.engine is not None:
-            self.engine.close()
+    def on_unmount(self) -> None:
+        self.searcher.close()
+        self.renderer.close()
 
 
 def run(query: str = "", kb: list[str] | None = None) -> int:
-    """`flaskref` with no query on a terminal, or `flaskref --tui QUERY`."""
-    from flaskref import paths
+    """`flaskref` with no query on a terminal, or `flaskref --tui [QUERY]`; the exit status.
 
-    FlaskrefApp(query, paths.kb_dirs(kb)).run()
-    return 0
+    The engine opens and answers the query here, before Textual starts, so that the two do
+    not compete for the interpreter while the first screen is drawn.
+    """
+    from flaskref import paths
+    from flaskref.tui.terminal import attach_keyboard
+
+    problem = attach_keyboard()
+    if problem:
+        print(f"flaskref: cannot open the TUI: {problem}", file=sys.stderr)
+        return 2
+    dirs = paths.kb_dirs(kb)
+    engine = open_engine(dirs)
+    results = None
+    if query.strip():
+        from flaskref.tui.paste import normalise
+
+        results = engine.search(normalise(query), RESULTS)
+    app = FlaskrefApp(query, dirs, engine=engine, results=results)
+    app.run()
+    return app.return_code or 0  # 1 when the app crashed
 
 
 __all__ = ["FlaskrefApp", "run"]

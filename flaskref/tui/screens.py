@@ -1,68 +1,94 @@
-"""Modal screens: keyboard help and the topic browser."""
+"""Modal screens: keyboard help (built from the bindings) and the topic browser."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static, Tree
 
 from flaskref.entry import TOPICS, Entry
+from flaskref.tui.keys import MORE_KEYS
+from flaskref.tui.paste import printable
 
 INTRO = (
     "Type a topic or paste a whole traceback into the box at the top: results update as you "
-    "type, the best first, with how confident the match is. The highlighted result shows "
-    "what you see (symptom, error) on the left and the fix with its code on the right."
+    "type, the best first, with how confident the match is. The highlighted result shows its "
+    "fix and code; on wide terminals the problem (symptom, error) is beside it. Every F-key "
+    "has a ctrl key for terminals that take the F-keys, and a letter that works whenever the "
+    "query box is not focused."
 )
 
-KEYS: list[tuple[str, str]] = [
-    ("type / paste", "search; a pasted traceback is searched in full"),
-    ("down / up", "from the query box into the results, and through them"),
-    ("enter", "read the entry: focus moves to the fix pane (scroll with arrows)"),
-    ("tab / shift+tab", "move between the query, results and the two panes"),
-    ("escape", "back to the previous entry (after a See also link), else to the query"),
-    ("F1", "this help"),
-    ("F2", "browse the knowledge base by topic"),
-    ("F3", "copy the fix to the clipboard"),
-    ("F4", "copy the entry's right code to the clipboard"),
-    ("F5", "open the entry's file in $VISUAL / $EDITOR"),
-    ("F6", "switch between the light and dark themes"),
-    ("ctrl+p", "command palette: open any entry by title, themes, actions"),
-    ("ctrl+q", "quit"),
-]
-
 OUTRO = (
-    'Links under "See also" open the related entry; escape comes back. The mouse works '
-    "too: click a result, a link, a topic or a key in the footer. Copying uses the "
+    'Entries under "See also" open with a click, or with tab and enter; escape comes back. '
+    "The mouse works too: click a result, a topic or a key in the footer. Copying uses the "
     "terminal's clipboard (OSC 52), which some terminals switch off."
 )
 
 
-def help_table() -> Table:
+def key_rows(app: App, sources: Iterable[list[BindingType]]) -> list[tuple[str, str]]:
+    """One (keys, what it does) row per action, from these binding lists, in their order;
+    the same keys bound in several places (down in the box, down in the list) share a row."""
+    by_action: dict[str, tuple[list[str], str]] = {}
+    for bindings in sources:
+        for binding in Binding.make_bindings(bindings):
+            if not binding.description or binding.system:
+                continue
+            what = binding.tooltip or binding.description
+            keys, _ = by_action.setdefault(binding.action, ([], what))
+            key = app.get_key_display(Binding(binding.key, binding.action))
+            key = key.upper() if key[:1] == "f" and key[1:].isdigit() else key
+            if key not in keys:
+                keys.append(key)
+    rows: dict[str, list[str]] = {}
+    for keys, what in by_action.values():
+        rows.setdefault(" ".join(keys), []).append(what)
+    return [(keys, "; ".join(whats)) for keys, whats in rows.items()]
+
+
+def help_table(rows: list[tuple[str, str]]) -> Table:
     """The keys as a two-column table (a Rich renderable: nothing in it is parsed as markup)."""
     table = Table(box=None, show_header=False, padding=(0, 2, 0, 0), expand=True)
     table.add_column(style="bold", no_wrap=True)
     table.add_column(ratio=1)
-    for key, what in KEYS:
-        table.add_row(key, what)
+    for keys, what in rows:
+        table.add_row(keys, what)
     return table
 
 
 class HelpScreen(ModalScreen[None]):
-    """What every key does."""
+    """What every key does; arrows and page keys scroll it."""
 
     BINDINGS = [Binding("escape,f1,q", "dismiss", "Close", show=True)]
+
+    def __init__(self, rows: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.rows = rows
+        """(keys, what they do), as shown."""
+
+    @classmethod
+    def for_app(cls, app: App, *widget_bindings: list[BindingType]) -> HelpScreen:
+        """The help for the app's keys, its widgets' and the command palette's."""
+        rows = key_rows(app, [app.BINDINGS, App.BINDINGS, *widget_bindings])
+        palette = app.get_key_display(Binding(App.COMMAND_PALETTE_BINDING, ""))
+        rows.append((palette, "Command palette: open any entry by title, themes, actions"))
+        return cls(rows + MORE_KEYS)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-dialog") as dialog:
             dialog.border_title = "flaskref: keys"
-            dialog.border_subtitle = "escape closes"
+            dialog.border_subtitle = "↑↓ scroll · escape closes"
             yield Static(Text(INTRO), classes="help-prose")
-            yield Static(help_table(), id="help-keys")
+            yield Static(help_table(self.rows), id="help-keys")
             yield Static(Text(OUTRO), classes="help-prose")
+
+    def on_mount(self) -> None:
+        self.query_one("#help-dialog").focus()  # so the arrow keys scroll it at once
 
 
 class TopicScreen(ModalScreen[str | None]):
@@ -91,7 +117,7 @@ class TopicScreen(ModalScreen[str | None]):
             label.append(f"  {TOPICS.get(topic, '')}", style="dim")
             node = tree.root.add(label, expand=False, allow_expand=bool(entries))
             for e in sorted(entries, key=lambda e: e.title.lower()):
-                node.add_leaf(Text(e.title), data=e.id)  # Text: titles are never markup
+                node.add_leaf(Text(printable(e.title)), data=e.id)  # Text: never markup
         with Vertical(id="topic-dialog") as dialog:
             dialog.border_title = f"Topics: {len(self._entries)} entries"
             dialog.border_subtitle = "enter opens or expands · escape closes"

@@ -1,4 +1,4 @@
-"""Driving the real app: helpers that wait for the index and the search workers."""
+"""Driving the real app: helpers that wait for the index and the search and render threads."""
 
 from __future__ import annotations
 
@@ -29,8 +29,27 @@ def cache_dir(shared_cache, monkeypatch) -> Path:
     return shared_cache
 
 
+@pytest.fixture(autouse=True)
+def user_dirs(tmp_path, monkeypatch) -> dict[str, Path]:
+    """A private home for settings and the user's own KB (platformdirs reads XDG_*)."""
+    dirs = {"config": tmp_path / "xdg-config", "data": tmp_path / "xdg-data"}
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(dirs["config"]))
+    monkeypatch.setenv("XDG_DATA_HOME", str(dirs["data"]))
+    return dirs
+
+
 async def settle(pilot, rounds: int = 4) -> None:
-    """Wait until the engine is open and every search started by it has finished."""
+    """Wait until the engine is open and every search and render started has finished."""
+    from textual.worker import WorkerCancelled
+
     for _ in range(rounds):
-        await pilot.app.workers.wait_for_complete()
+        try:
+            await pilot.app.workers.wait_for_complete()
+        except WorkerCancelled:  # superseded by a newer search or render: wait for that one
+            pass
         await pilot.pause()
+
+
+def screen_text(app) -> str:
+    """What the terminal shows now, as plain text (Textual is pinned: its compositor is stable)."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())

@@ -1,12 +1,12 @@
-"""The TUI driven with Pilot, on the real bundled KB."""
+"""The TUI driven with Pilot, on the real bundled KB and the real engine."""
 
 from pathlib import Path
 
 from textual import events
-from textual.widgets import Markdown
 
 from flaskref.entry import TOPICS
 from flaskref.tui.app import FlaskrefApp
+from flaskref.tui.entry_view import EntryText
 from flaskref.tui.screens import HelpScreen, TopicScreen
 from flaskref.tui.widgets import QueryBox, ResultList, WhyPanel
 
@@ -86,17 +86,26 @@ async def test_markup_in_a_paste_is_shown_literally():
         assert app.current is None  # not confident: nothing presented as the answer
 
 
-async def test_narrow_terminal_stacks_the_panes():
-    for size, stacked in (((120, 40), False), ((80, 40), True)):
+async def test_the_layout_follows_the_width():
+    """Wide: results | problem | fix. Medium: results | fix. Narrow: results above the fix."""
+    for size, two_panes, stacked in (
+        ((150, 40), True, False),
+        ((120, 40), False, False),
+        ((80, 40), False, True),
+    ):
         app = FlaskrefApp(kb_dirs=BUNDLED)
         async with app.run_test(size=size) as pilot:
             await settle(pilot)
             await pilot.press(*"url_for")
             await settle(pilot)
-            problem = app.query_one("#problem-pane").region
+            results = app.query_one(ResultList).region
             solution = app.query_one("#solution-pane").region
-            assert (solution.y > problem.y) is stacked
-            assert app.screen.has_class("-narrow") is stacked
+            assert app.query_one("#problem-pane").display is two_panes
+            assert (solution.y > results.y) is stacked
+            assert (solution.x > results.x) is not stacked
+            fix = app.query_one("#solution", EntryText).text
+            title_shown = " ".join(app.current.title.split()) in " ".join(fix.split())
+            assert "Fix: " in fix and title_shown is not two_panes  # a long title wraps
 
 
 async def test_topic_browser_lists_topics_with_counts_and_opens_an_entry():
@@ -129,7 +138,7 @@ async def test_help_and_see_also_navigation():
         await pilot.press("escape")
         app.query_one(QueryBox).value = "working outside application context"  # as if typed
         await settle(pilot)
-        await app.open_entry("working-outside-request-context")  # what a see-also link does
+        app.open_entry("working-outside-request-context")  # what a see-also link does
         assert app.current.id == "working-outside-request-context"
         await pilot.press("escape")
         assert app.current.id == "working-outside-app-context"
@@ -171,7 +180,7 @@ async def test_no_match_shows_a_hint_and_edit_without_editor_says_so(monkeypatch
         app.query_one(QueryBox).value = "zzzz qqqq"
         await settle(pilot)
         assert app.current is None and app.query_one(ResultList).option_count == 0
-        assert "No match" in app.query_one("#problem", Markdown).source
+        assert "No match" in app.query_one("#solution", EntryText).text
         assert app.check_action("edit", ()) is None
         app.query_one(QueryBox).value = "TemplateNotFound"
         await settle(pilot)
@@ -196,3 +205,23 @@ async def test_a_burst_of_arrow_keys_loses_none_to_the_focus_change():
         results = app.query_one(ResultList)
         assert app.focused is results and results.highlighted == 1
         assert app.current.id == results.get_option_at_index(1).id
+
+
+async def test_the_palette_shows_titles_literally_and_offers_only_what_applies(write_entry):
+    write_entry("markup-title", title="[bold]Sourdough[/] with a [/user] tag")
+    app = FlaskrefApp(kb_dirs=[FIXTURE_KB, write_entry.root])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Browse topics" in titles and "Copy fix" not in titles and "Edit entry" not in titles
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Sourdough")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.current.id == "markup-title"
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Copy fix" in titles and "Edit entry" in titles
+        await pilot.press("escape")  # back where we were: nothing
+        assert app.current.id == "markup-title"

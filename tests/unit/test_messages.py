@@ -41,3 +41,23 @@ def test_literal_words_leave_out_placeholders():
         "attribute",
         "in",
     ]
+
+
+def test_a_leading_placeholder_needs_text_before_on_the_same_line():
+    t = "{view}() missing {n} required positional argument: '{arg}'"
+    assert matches(t, "TypeError: index() missing 1 required positional argument: 'id'")
+    assert not matches(t, "() missing 1 required positional argument: 'id'")
+    assert not matches(t, "TypeError:\n() missing 1 required positional argument: 'id'")
+
+
+def test_a_placeholder_next_to_optional_quotes_may_be_empty_quotes():
+    t = "The name '{name}' is already registered for {which} blueprint '{dotted}'. Use 'name='"
+    assert matches(t, "The name 'x' is already registered for this blueprint ''. Use 'name='")
+    assert matches(t, "The name x is already registered for a different blueprint y. Use name=")
+    assert not matches(t, "The name 'x' is already registered for this\nblueprint. Use 'name='")
+
+
+def test_placeholders_stay_on_one_line():
+    t = "cannot import name '{name}' from '{module}'"
+    assert matches(t, "cannot import name 'db' from 'app'")
+    assert not matches(t, "cannot import name\n from 'app'")

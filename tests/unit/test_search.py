@@ -2,8 +2,7 @@
 
 import pytest
 
-from flaskref import paths
-from flaskref.search import CONFIDENT, Engine
+from flaskref.search import CONFIDENT
 
 NEGATIVE = [
     "how to bake sourdough bread",
@@ -23,11 +22,9 @@ SyntaxError: Missing parentheses in call to 'print'. Did you mean print(...)?"""
 ]
 
 
-@pytest.fixture(scope="module")
-def engine():
-    eng = Engine([paths.bundled_kb_dir()])
-    yield eng
-    eng.close()
+@pytest.fixture
+def engine(bundled_engine):
+    return bundled_engine
 
 
 @pytest.mark.parametrize("query", NEGATIVE)

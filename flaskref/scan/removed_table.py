@@ -1,0 +1,108 @@
+"""The removed-API table as the `removed-api` rule looks things up in it.
+
+Rows follow the schema of `flaskref/removed.py` (generated data under flaskref/data/):
+`library, module, owner, name, kind, deprecated_in, removed_in, replacement, changelog`, where
+kind is "module" (the module `module` is gone), "name" (`module.name`), "attribute" (`name` on
+instances of the class `owner`) or "keyword" (the keyword `name` of the callable `owner`). The
+table is indexed once per scan and sent to the workers with the other settings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+FIELDS = (
+    "library",
+    "module",
+    "owner",
+    "name",
+    "kind",
+    "deprecated_in",
+    "removed_in",
+    "replacement",
+    "changelog",
+)
+
+
+@dataclass(frozen=True)
+class Removal:
+    library: str
+    module: str
+    owner: str
+    name: str
+    kind: str
+    deprecated_in: str = ""
+    removed_in: str = ""
+    replacement: str = ""
+    changelog: str = ""
+
+    @property
+    def dotted(self) -> str:
+        if self.kind == "module":
+            return self.module
+        if self.kind == "name":
+            return f"{self.module}.{self.name}"
+        return f"{self.owner}.{self.name}"
+
+
+@dataclass
+class RemovedTable:
+    modules: dict[str, Removal] = field(default_factory=dict)
+    names: dict[tuple[str, str], Removal] = field(default_factory=dict)
+    #: Attribute name -> removals, for the owners we can recognise (Flask apps, blueprints).
+    attributes: dict[str, list[Removal]] = field(default_factory=dict)
+    #: (callable's last name, keyword) -> removals.
+    keywords: dict[tuple[str, str], list[Removal]] = field(default_factory=dict)
+    #: Top-level packages and attribute names with a row: a file that mentions none of them
+    #: needs no look-up (see `rules.TRIGGERS`).
+    words: tuple[bytes, ...] = ()
+
+    def mentioned(self, source: bytes) -> bool:
+        return any(word in source for word in self.words)
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[Mapping[str, str] | object]) -> RemovedTable:
+        table = cls()
+        roots = set()
+        for raw in rows:
+            values = {
+                f: str((raw.get(f) if isinstance(raw, Mapping) else getattr(raw, f, "")) or "")
+                for f in FIELDS
+            }
+            row = Removal(**values)
+            roots.add((row.module or row.owner).split(".", 1)[0])
+            if row.kind == "module":
+                table.modules.setdefault(row.module, row)
+            elif row.kind == "name":
+                table.names.setdefault((row.module, row.name), row)
+            elif row.kind == "attribute":
+                table.attributes.setdefault(row.name, []).append(row)
+            elif row.kind == "keyword":
+                callee = row.owner.rsplit(".", 1)[-1]
+                table.keywords.setdefault((callee, row.name), []).append(row)
+        words = {r for r in roots if r} | set(table.attributes)
+        table.words = tuple(sorted(w.encode() for w in words))
+        return table
+
+    def module(self, dotted: str) -> Removal | None:
+        """The row for a removed module, or for the removed package it lives in."""
+        parts = dotted.split(".")
+        for i in range(len(parts), 0, -1):
+            found = self.modules.get(".".join(parts[:i]))
+            if found is not None:
+                return found
+        return None
+
+    def name(self, module: str, name: str) -> Removal | None:
+        return self.names.get((module, name)) or self.module(f"{module}.{name}")
+
+
+def default_table() -> RemovedTable:
+    """The table shipped with flaskref, or an empty one while `flaskref/removed.py` (built by
+    another part of the project) is not there yet."""
+    try:
+        from flaskref import removed  # type: ignore[attr-defined]
+    except ImportError:
+        return RemovedTable()
+    return RemovedTable.from_rows(removed.load())

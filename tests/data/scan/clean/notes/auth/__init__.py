@@ -1,0 +1,23 @@
+from flask import Blueprint, redirect, render_template, request, session, url_for
+
+auth_bp = Blueprint("auth", __name__)
+
+
+@auth_bp.route("/")
+def index():
+    return render_template("auth/index.html")
+
+
+@auth_bp.route("/logout")
+def logout():
+    session.clear()
+    return redirect(url_for("blog.index"))
+
+
+@auth_bp.route("/login", methods=["GET", "POST"])
+def login():
+    try:
+        user = request.args["user"]
+    except KeyError:
+        user = None
+    return render_template("auth/login.html", user=user)
