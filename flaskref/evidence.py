@@ -25,24 +25,24 @@ _QUOTED = re.compile(r"'([^'\n]{1,200})'|\"([^\"\n]{1,200})\"|`([^`\n]{1,200})`"
 _CALLED = re.compile(r"(?<![\w.])([A-Za-z_][\w]{0,80}(?:\.[A-Za-z_][\w]{0,80}){0,4})\(\)")
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 
-#: The interpreter's own phrasing of its errors: words that say nothing about which library
-#: or which mistake is meant, however often they occur in a template.
+#: The interpreter's own phrasing of its errors (`cannot import name`, `No module named`,
+#: `object has no attribute`, `got an unexpected keyword argument`, `missing 1 required
+#: positional argument`, `takes 2 positional arguments but 3 were given`, `is not callable`,
+#: `unsupported operand type(s)`, `invalid literal for int() with base 10`): words that say
+#: nothing about which library or which mistake is meant.
 PYTHON_PHRASING = frozenset(
     """
-    a an and are as at be but by can cannot could did does for from got has have in instance
-    into is it its may must no not object of on or the to type was were with without
-    import imported importing name named module modules package attribute attributes argument
-    arguments keyword positional required missing unexpected takes given multiple values value
-    defined undefined callable subscriptable iterable support supported unsupported operand
-    operands types expected got str int float bool dict list tuple none nonetype bytes set
-    function method class classes call called parameter parameters index indices key keys
-    item items found error exception invalid line most recent last traceback file
-    one two three four five zero
+    a an and as at be but by for from in is it not no of on or the to was were with
+    cannot import name named module object has have attribute type got unexpected keyword
+    argument arguments missing required positional takes given multiple values defined
+    callable subscriptable iterable unsupported operand s expected str int bytes none must
+    invalid literal base only can
     """.split()
 )
 
-#: Below this, a template's own words cannot identify a problem without its names.
-SPECIFIC = 2.0
+#: A template whose literal words are all Python's phrasing identifies a problem only with its
+#: names: it needs at least this much of its own (see `specificity`).
+SPECIFIC = 1.0
 
 
 def _names(text: str) -> set[str]:
@@ -79,15 +79,26 @@ def message_names(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
+def code_names(text: str) -> frozenset[str]:
+    """Every name in a line of code, dotted names also by their parts."""
+    return frozenset(_names(text))
+
+
 def entry_names(
     templates: Iterable[str],
     exceptions: Iterable[str],
     tags: Iterable[str],
     code: Iterable[str],
+    prose: Iterable[str] = (),
 ) -> frozenset[str]:
     """Every name an entry is about: in its templates' literal text, its exception classes,
-    its identifier-like tags and its code blocks."""
+    its identifier-like tags, its code blocks, and identifier-like words of its prose (the
+    symptom's `flask_sqlalchemy`)."""
     found: set[str] = set()
+    for text in prose:
+        for m in _IDENT.finditer(text):
+            if is_identifier_like(m.group(0)):
+                found |= _names(m.group(0))
     for template in templates:
         found |= _names(messages.literal_text(template))
     for exc in exceptions:
@@ -101,15 +112,21 @@ def entry_names(
     return frozenset(found)
 
 
+def literal_names(template: str) -> frozenset[str]:
+    """The names a template spells out in quotes (`'AnonymousUserMixin'`, `'list'`)."""
+    found: set[str] = set()
+    for m in _QUOTED.finditer(messages.literal_text(template)):
+        value = next(g for g in m.groups() if g is not None).strip()
+        if _IDENT.fullmatch(value):
+            found.add(value.lower())
+    return frozenset(found)
+
+
 def specificity(template: str) -> float:
     """How much a template's own text identifies a problem: its literal words beyond Python's
     phrasing, a literal name (`'AnonymousUserMixin'`, `'werkzeug.contrib'`) counting double."""
     literal = messages.literal_text(template)
-    score = 0.0
-    for m in _QUOTED.finditer(literal):
-        value = next(g for g in m.groups() if g is not None)
-        if _IDENT.fullmatch(value.strip()):
-            score += 2.0
+    score = 2.0 * len(literal_names(template))
     unquoted = _QUOTED.sub(" ", literal)
     for word in {w.lower() for w in _WORD.findall(unquoted)}:
         if word not in PYTHON_PHRASING and len(word) > 1:
@@ -118,8 +135,10 @@ def specificity(template: str) -> float:
 
 
 def is_generic(template: str) -> bool:
-    """A template that is mostly Python's phrasing and placeholders."""
-    return specificity(template) < SPECIFIC
+    """A template with placeholders and nothing of its own but Python's phrasing: it fits
+    the same error of any library and any program (a template without placeholders is a
+    whole message, never generic)."""
+    return bool(messages.placeholders(template)) and specificity(template) < SPECIFIC
 
 
 def captured_names(template: str, text: str) -> frozenset[str] | None:
