@@ -76,8 +76,10 @@ def _fits(name: str, before: list[str], rest: list[str]) -> bool:
     _, words = _split(rest)
     if name == "show":
         return len(words) <= 1
-    if name in ("check", "scan"):
+    if name == "check":
         return all(_is_path(w) for w in words)
+    if name == "scan":  # one word is a folder to scan, even a misspelt one (scan says so)
+        return len(words) <= 1 or all(_is_path(w) for w in words)
     return not words  # topics, index
 
 

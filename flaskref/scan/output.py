@@ -20,8 +20,8 @@ _CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 def clean(text: str) -> str:
     """`text` with every control character shown as an escape (`\\x1b`), safe to print.
 
-    flaskref/sanitize.py was not on main when this was written; once it is, this should call
-    it instead.
+    Unlike `flaskref.sanitize`, which drops them from entry text, a file name keeps a visible
+    trace of them: two names must not print alike.
     """
     return _CONTROLS.sub(
         lambda m: (

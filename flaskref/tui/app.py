@@ -21,12 +21,12 @@ from textual.theme import Theme
 from textual.widgets import Footer, Input, OptionList, Static
 
 from flaskref.entry import Entry
+from flaskref.sanitize import sanitize
 from flaskref.search import Result
 from flaskref.tui import keys, settings, texts
 from flaskref.tui.commands import EntryCommands, app_commands
 from flaskref.tui.entry_view import EntryView
 from flaskref.tui.history import History
-from flaskref.tui.paste import printable
 from flaskref.tui.reader import Palette, Renderer, palette_of
 from flaskref.tui.searching import (
     RESULTS,
@@ -179,7 +179,7 @@ class FlaskrefApp(App[None]):
         if self.current is not None:  # shown before the entries were known: its links
             self._show_entry(self.current)
         if engine.problems:
-            listed = "\n".join(escape(printable(str(p))) for p in engine.problems[:5])
+            listed = "\n".join(escape(sanitize(str(p))) for p in engine.problems[:5])
             more = f"\n(+{len(engine.problems) - 5} more)" if len(engine.problems) > 5 else ""
             self.notify(
                 f"Skipped or broken KB files:\n{listed}{more}", severity="warning", timeout=10

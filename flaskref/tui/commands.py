@@ -8,7 +8,7 @@ from textual.app import SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
-from flaskref.tui.paste import printable
+from flaskref.sanitize import sanitize
 
 
 class EntryCommands(Provider):
@@ -20,7 +20,7 @@ class EntryCommands(Provider):
 
     async def discover(self) -> Hits:
         for entry in self._entries()[:40]:
-            title = printable(entry.title)
+            title = sanitize(entry.title)
             # Content, not str: the palette reads a str as markup, and titles are KB text.
             yield DiscoveryHit(
                 Content(title),
@@ -32,7 +32,7 @@ class EntryCommands(Provider):
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for entry in self._entries():
-            title = printable(entry.title)
+            title = sanitize(entry.title)
             score = matcher.match(title)
             if score > 0:
                 yield Hit(

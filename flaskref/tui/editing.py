@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from flaskref import paths
-from flaskref.tui.paste import printable
+from flaskref.sanitize import sanitize
 
 
 class EditError(Exception):
@@ -75,13 +75,13 @@ def edit(app, entry, kb_dirs: list[Path] | None) -> bool:
         editor = editor_command(os.environ)
         path, copied = file_to_edit(entry.path, getattr(entry, "topic", ""))
     except EditError as exc:
-        app.notify(printable(str(exc)), severity="warning", markup=False, timeout=8)
+        app.notify(sanitize(str(exc)), severity="warning", markup=False, timeout=8)
         return False
     if copied:
         user_kb = paths.user_kb_dir()
         if kb_dirs is not None and user_kb not in kb_dirs:
             kb_dirs.insert(1 if kb_dirs else 0, user_kb)
-        app.notify(printable(f"Editing your own copy: {path}"), markup=False, timeout=8)
+        app.notify(sanitize(f"Editing your own copy: {path}"), markup=False, timeout=8)
     try:
         with app.suspend():
             status = subprocess.call([*editor, str(path)])
@@ -90,7 +90,7 @@ def edit(app, entry, kb_dirs: list[Path] | None) -> bool:
         return copied
     except OSError as exc:
         message = f"Could not start {editor[0]}: {exc.strerror or exc}"
-        app.notify(printable(message), severity="error", markup=False)
+        app.notify(sanitize(message), severity="error", markup=False)
         return copied
     if status:
         app.notify(f"The editor exited with status {status}.", severity="warning")

@@ -8,8 +8,8 @@ the raw terminal input, inside pastes only, before Textual parses it; `strip_esc
 any paste text that still holds some, including sequences that lost their ESC byte on the way
 (`[1m=== test session starts`).
 
-Kept in the TUI package on purpose: the shared `flaskref.sanitize` module is the place for a
-complete escape pattern once it exists; only the paste-specific parts need to stay here.
+The escape pattern itself is `flaskref.sanitize`'s; what a paste needs beyond it (sequences
+cut between reads, remnants without their ESC byte) stays here.
 """
 
 from __future__ import annotations
@@ -17,19 +17,11 @@ from __future__ import annotations
 import re
 
 from flaskref.query import parse
+from flaskref.sanitize import ESCAPE_SEQUENCE
 
 PASTE_START = "\x1b[200~"
 PASTE_END = "\x1b[201~"
 
-# ECMA-48 escape sequences: CSI, the string ones (OSC, DCS, SOS, PM, APC) up to BEL or ST,
-# nF (charset selection: ESC ( B), and the two-character Fp/Fe/Fs ones (ESC 7, ESC =).
-_SEQUENCE = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]"
-    r"|\x1b[\]PX^_][^\x07\x1b]*(?:\x07|\x1b\\)"
-    r"|\x1b[ -/]+[0-~]"
-    r"|\x1b[0-~]"
-    r"|\x9b[0-?]*[ -/]*[@-~]"
-)
 # The start of a sequence cut off by the end of a read (the rest comes with the next read).
 _PARTIAL = re.compile(r"\x1b(?:\[[0-?]*[ -/]*|[\]PX^_][^\x07\x1b]*\x1b?|[ -/]*)\Z")
 # Sequences whose ESC byte was lost (copied from a log viewer, eaten by a program on the way):
@@ -51,16 +43,9 @@ _MAX_PENDING = 4096
 def strip_escapes(text: str) -> str:
     """The text without escape sequences, their ESC-less remnants and control characters."""
     text = _PARTIAL.sub("", text)  # first: "\x1b[3" at the end is no two-character "\x1b["
-    text = _SEQUENCE.sub("", text)
+    text = ESCAPE_SEQUENCE.sub("", text)
     text = _REMNANT.sub("", text)
     return _CONTROL.sub("", text)
-
-
-def printable(text: str) -> str:
-    """Text safe to draw: Textual writes a segment's characters to the terminal as they are,
-    so an escape sequence in a KB file (a `--kb` folder is anyone's) would reach the
-    terminal (OSC 52 sets the clipboard). Tab and newline stay."""
-    return _CONTROL.sub("", _SEQUENCE.sub("", text)).replace("\r", "")
 
 
 def normalise(text: str) -> str:
@@ -136,5 +121,5 @@ class PasteFilter:
                 rest = text[esc:]
                 self._pending = rest if len(rest) <= _MAX_PENDING else ""
                 return ""
-            match = _SEQUENCE.match(text, esc)
+            match = ESCAPE_SEQUENCE.match(text, esc)
             pos = match.end() if match else esc + 1

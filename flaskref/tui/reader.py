@@ -27,7 +27,7 @@ from rich.theme import Theme
 from textual.strip import Strip
 
 from flaskref.entry import TOPICS
-from flaskref.tui.paste import printable
+from flaskref.sanitize import sanitize
 
 # Fenced blocks in an entry body; the info string is "python right" (language, then label).
 _FENCE = re.compile(
@@ -102,7 +102,7 @@ DEFAULT_PALETTE = Palette(True, "#57A5E2", "#FFC473", "#8AD4A1", "#D17E92", "#8C
 
 
 class View(NamedTuple):
-    """What the documents show of an entry: its fields, made printable (see `printable`).
+    """What the documents show of an entry: its fields, made safe to draw (see `sanitize`).
 
     Any entry-like object works: `title`, `symptom`, `fix` are required; `topic`, `errors`,
     `versions` and `body` are read when present.
@@ -119,13 +119,13 @@ class View(NamedTuple):
     @classmethod
     def of(cls, entry: Any) -> View:
         return cls(
-            printable(entry.title),
-            printable(getattr(entry, "topic", "") or ""),
-            printable(entry.symptom or ""),
-            tuple(printable(e) for e in getattr(entry, "errors", ()) or ()),
-            printable(entry.fix),
-            printable(getattr(entry, "body", "") or ""),
-            tuple((printable(d), printable(v)) for d, v in getattr(entry, "versions", ()) or ()),
+            sanitize(entry.title),
+            sanitize(getattr(entry, "topic", "") or ""),
+            sanitize(entry.symptom or ""),
+            tuple(sanitize(e) for e in getattr(entry, "errors", ()) or ()),
+            sanitize(entry.fix),
+            sanitize(getattr(entry, "body", "") or ""),
+            tuple((sanitize(d), sanitize(v)) for d, v in getattr(entry, "versions", ()) or ()),
         )
 
 
@@ -262,7 +262,7 @@ def _draft_inline(text: str, palette: Palette) -> Text:
 
 def message_document(markdown: str, palette: Palette) -> RenderableType:
     """A message (welcome, no match) that the caller wrote as Markdown, entry text escaped."""
-    return _markdown(printable(markdown))
+    return _markdown(sanitize(markdown))
 
 
 def _split_body(body: str) -> list[tuple]:

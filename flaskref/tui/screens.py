@@ -13,8 +13,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Static, Tree
 
 from flaskref.entry import TOPICS, Entry
+from flaskref.sanitize import sanitize
 from flaskref.tui.keys import MORE_KEYS
-from flaskref.tui.paste import printable
 
 INTRO = (
     "Type a topic or paste a whole traceback into the box at the top: results update as you "
@@ -117,7 +117,7 @@ class TopicScreen(ModalScreen[str | None]):
             label.append(f"  {TOPICS.get(topic, '')}", style="dim")
             node = tree.root.add(label, expand=False, allow_expand=bool(entries))
             for e in sorted(entries, key=lambda e: e.title.lower()):
-                node.add_leaf(Text(printable(e.title)), data=e.id)  # Text: never markup
+                node.add_leaf(Text(sanitize(e.title)), data=e.id)  # Text: never markup
         with Vertical(id="topic-dialog") as dialog:
             dialog.border_title = f"Topics: {len(self._entries)} entries"
             dialog.border_subtitle = "enter opens or expands · escape closes"

@@ -6,8 +6,8 @@ Entry text that goes into these (titles, topic names) is escaped for Markdown fi
 from __future__ import annotations
 
 from flaskref.entry import TOPICS, Entry
+from flaskref.sanitize import sanitize
 from flaskref.search import Result
-from flaskref.tui.paste import printable
 
 WELCOME = """\
 # flaskref
@@ -45,7 +45,7 @@ def topics_markdown(entries: list[Entry]) -> str:
 
 def md_text(text: str) -> str:
     """Text for a Markdown heading or list item, with Markdown's own specials escaped."""
-    text = printable(text)
+    text = sanitize(text)
     for ch in "\\`*_[]<>#":
         text = text.replace(ch, "\\" + ch)
     return text

@@ -14,6 +14,7 @@ from textual.widgets.input import Selection
 from textual.widgets.option_list import Option
 
 from flaskref.entry import Entry
+from flaskref.sanitize import sanitize
 from flaskref.search import Result
 from flaskref.tui import paste
 
@@ -125,8 +126,8 @@ class ResultList(OptionList):
             [
                 (
                     r.entry.id,
-                    paste.printable(r.entry.title),
-                    paste.printable(getattr(r.entry, "topic", "")),
+                    sanitize(r.entry.title),
+                    sanitize(getattr(r.entry, "topic", "")),
                     f"{r.score:.0%}",
                     r.confident,
                 )
@@ -137,7 +138,7 @@ class ResultList(OptionList):
 
     def show_entries(self, entries: list[Entry], selected: str | None = None) -> None:
         """A plain listing (a topic's entries) in the results' shape, `selected` highlighted."""
-        self._fill([(e.id, paste.printable(e.title), "", "", True) for e in entries])
+        self._fill([(e.id, sanitize(e.title), "", "", True) for e in entries])
         ids = [e.id for e in entries]
         if entries:
             self.highlighted = ids.index(selected) if selected in ids else 0
@@ -204,8 +205,8 @@ class WhyPanel(Static):
         if result is None:
             return
         self.border_title = f"Why it matched · {result.score:.0%}"
-        # Text: never markup. Reasons quote the entry's templates: made printable.
-        text = Text("\n".join(f"• {paste.printable(reason)}" for reason in result.why))
+        # Text: never markup. Reasons quote the entry's templates: made safe to draw.
+        text = Text("\n".join(f"• {sanitize(reason)}" for reason in result.why))
         if not result.confident:
             text.append("\nLow confidence: this may not be your problem.", style="italic")
         if text.plain != getattr(self, "_plain", None):  # a keystroke often keeps the reasons
