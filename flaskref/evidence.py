@@ -21,7 +21,10 @@ from flaskref import messages
 
 # A Python name, possibly dotted (`werkzeug.security.safe_str_cmp`, `Flask.__call__`).
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,80}(?:\.[A-Za-z_][A-Za-z0-9_]{0,80}){0,8}")
-_QUOTED = re.compile(r"'([^'\n]{1,200})'|\"([^\"\n]{1,200})\"|`([^`\n]{1,200})`")
+# Quotes around a value: an apostrophe inside a word ("Can't") opens nothing.
+_QUOTED = re.compile(
+    r"(?<!\w)'([^'\n]{1,200})'(?!\w)|(?<!\w)\"([^\"\n]{1,200})\"(?!\w)|`([^`\n]{1,200})`"
+)
 _CALLED = re.compile(r"(?<![\w.])([A-Za-z_][\w]{0,80}(?:\.[A-Za-z_][\w]{0,80}){0,4})\(\)")
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 
@@ -112,6 +115,10 @@ def entry_names(
     return frozenset(found)
 
 
+def _is_name(m: re.Match[str]) -> bool:
+    return bool(_IDENT.fullmatch(next(g for g in m.groups() if g is not None).strip()))
+
+
 def literal_names(template: str) -> frozenset[str]:
     """The names a template spells out in quotes (`'AnonymousUserMixin'`, `'list'`)."""
     found: set[str] = set()
@@ -127,7 +134,7 @@ def specificity(template: str) -> float:
     phrasing, a literal name (`'AnonymousUserMixin'`, `'werkzeug.contrib'`) counting double."""
     literal = messages.literal_text(template)
     score = 2.0 * len(literal_names(template))
-    unquoted = _QUOTED.sub(" ", literal)
+    unquoted = _QUOTED.sub(lambda m: " " if _is_name(m) else m.group(0), literal)
     for word in {w.lower() for w in _WORD.findall(unquoted)}:
         if word not in PYTHON_PHRASING and len(word) > 1:
             score += 1.0

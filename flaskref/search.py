@@ -27,7 +27,8 @@ from flaskref.query import ParsedQuery, parse
 CONFIDENT = 0.45
 """Results scoring below this are offered as "nearest", never as the answer."""
 DOUBT = 0.42
-"""The most a doubtful answer scores (see `_doubts`): listed, never presented as the answer."""
+"""Where doubtful answers are put (see `_doubt`): between this and CONFIDENT, listed first
+among the unsure, never presented as the answer."""
 NAME_SUPPORT = 0.5
 """The share of a message's names (weighted by rarity) an entry must be about."""
 UBIQUITOUS = 0.25
@@ -435,7 +436,8 @@ def _rank(index, parsed: ParsedQuery, limit: int, topic: str | None) -> list[Res
     vague = _vague_terms()
     derived = terms.derived
     phrase = _question_phrase(parsed)
-    results = []
+    builtin_class = _builtin_class_terms(parsed)
+    tiered: list[tuple[int, Result]] = []
     for entry in candidates.values():
         why: list[str] = []
         fits = _exception_fit(entry, parsed)
@@ -466,24 +468,46 @@ def _rank(index, parsed: ParsedQuery, limit: int, topic: str | None) -> list[Res
                 score *= 0.8  # words alone, while the pasted message itself went unexplained
         if not t_score and not hit:
             continue
-        telling = _telling(core, idf, matched, vague | derived)
+        telling = _telling(core, idf, matched, vague | derived | builtin_class)
         doubt = _doubt(entry, template, fits, parsed, names, index.names(entry.id), telling)
         if doubt and score >= DOUBT:
-            # Just below CONFIDENT, in the same order as before among the doubted, and still
-            # above the answers that never came close.
-            score = DOUBT - 0.1 * (1.0 - min(score, 1.0))
+            # Just below CONFIDENT, in the same order as before among the doubted: still the
+            # best of the unsure answers, never the answer.
+            score = DOUBT + (CONFIDENT - DOUBT - 0.001) * min(score, 1.0)
             why.append(doubt)
         if fits:
             libs = ", ".join(parsed.libraries[-1:])
             why.append(f"exception {parsed.primary.name}" + (f" raised in {libs}" if libs else ""))
         if hit and not t_score:
             why.append(f"words: {coverage:.0%} of the query matched")
-        results.append(Result(entry, round(min(score, 1.0), 3), tuple(why)))
+        tier = 1 if exact and not doubt else 0
+        tiered.append((tier, Result(entry, round(min(score, 1.0), 3), tuple(why))))
 
-    results.sort(key=lambda r: (-r.score, r.entry.title))
-    results = results[: max(limit, 1) + 2]
+    tiered.sort(key=lambda tr: (-tr[0], -tr[1].score, tr[1].entry.title))
+    results = _monotonic([r for _, r in tiered[: max(limit, 1) + 2]])
     results = _apply_versions(results)
     return results[:limit]
+
+
+def _monotonic(results: list[Result]) -> list[Result]:
+    """Scores that never rise down the list: an entry whose template fits the message exactly
+    ranks above entries that only share its words, whatever their word scores."""
+    out: list[Result] = []
+    for r in results:
+        if out and r.score > out[-1].score:
+            r = r._replace(score=out[-1].score)
+        out.append(r)
+    return out
+
+
+def _builtin_class_terms(parsed: ParsedQuery) -> set[str]:
+    """The terms of a pasted exception class of Python's own (`ImportError`): it says what kind
+    of error, not which one, so it is no telling word (a library's class is)."""
+    if not parsed.primary or _names_an_exception_class(parsed):
+        return set()
+    from flaskref.index import analyze
+
+    return set(analyze(parsed.primary.type))
 
 
 def _question_phrase(parsed: ParsedQuery) -> tuple[str, ...]:
@@ -526,12 +550,14 @@ _VAGUE_TERMS: frozenset[str] | None = None
 
 
 def _vague_terms() -> frozenset[str]:
-    """`VAGUE` as index terms (stemmed as the analyzer does)."""
+    """`VAGUE` and Python's phrasing as index terms (stemmed as the analyzer does)."""
     global _VAGUE_TERMS
     if _VAGUE_TERMS is None:
         from flaskref.index import analyze
 
-        _VAGUE_TERMS = frozenset(t for w in VAGUE for t in analyze(w))
+        # Python's own phrasing of its errors tells no more than a vague word does.
+        words = VAGUE | evidence.PYTHON_PHRASING
+        _VAGUE_TERMS = frozenset(t for w in words for t in analyze(w))
     return _VAGUE_TERMS
 
 
