@@ -33,10 +33,9 @@ NAME_SUPPORT = 0.5
 """The share of a message's names (weighted by rarity) an entry must be about."""
 UBIQUITOUS = 0.25
 """A name in more than this share of the entries (`flask`, `app`) identifies nothing."""
-QUESTION_EVIDENCE = 4.0
-"""The weight of distinctive words (rarity times query weight, in a title, tag, error or
-symptom) a question needs for a confident answer: one rare name (`cors`) or two telling
-words; a lone common word (`python`, `error`) is not enough."""
+QUESTION_EVIDENCE = 0.9
+"""The weight of distinctive words a question needs for a confident answer (see `_telling`):
+one rare name (`cors`) or two telling words; a lone common word (`python`) is not enough."""
 #: Words of a question that describe trouble without saying which: they never count as
 #: evidence for an entry, however few entries use them.
 VAGUE = frozenset(
@@ -424,6 +423,7 @@ def _rank(index, parsed: ParsedQuery, limit: int, topic: str | None) -> list[Res
     by_id = {h.entry.id: h for h in hits}
 
     idf = {t: math.log(1 + n_docs / (df[t] + 1)) for t in core}
+    rarest = math.log(1 + n_docs / 2)  # a word of one entry: telling weights are shares of it
     core_total = sum(core[t] * idf[t] for t in core) or 1.0
 
     candidates: dict[str, Entry] = {h.entry.id: h.entry for h in hits}
@@ -468,7 +468,7 @@ def _rank(index, parsed: ParsedQuery, limit: int, topic: str | None) -> list[Res
                 score *= 0.8  # words alone, while the pasted message itself went unexplained
         if not t_score and not hit:
             continue
-        telling = _telling(core, idf, matched, vague | derived | builtin_class)
+        telling = _telling(core, idf, matched, vague | derived | builtin_class) / rarest
         doubt = _doubt(entry, template, fits, parsed, names, index.names(entry.id), telling)
         if doubt and score >= DOUBT:
             # Just below CONFIDENT, in the same order as before among the doubted: still the
@@ -538,7 +538,9 @@ def _telling(
     core: dict[str, float], idf: dict[str, float], matched: dict[str, float], skip: set[str]
 ) -> float:
     """The weight of the query's distinctive words an entry has in a title, tag, error or
-    symptom: vague words, numbers, single letters and words derived from others are left out."""
+    symptom (query weight times rarity): vague words, numbers, single letters and words
+    derived from others are left out. `_rank` divides it by the rarity of a word only one
+    entry has, so the threshold means the same in a KB of ten entries or ten thousand."""
     return sum(
         core[t] * idf[t]
         for t in core
