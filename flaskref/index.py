@@ -23,8 +23,8 @@ from flaskref import cache, kb, paths
 from flaskref.entry import Entry, Problem
 
 #: Bump when the schema, the analyzer or the folder's layout changes: it is part of the cache
-#: key. (6: manifest.json with the TOC digests replaced problems.json.)
-SCHEMA_VERSION = 6
+#: key. (6: manifest.json with the TOC digests replaced problems.json; 7: each entry's names.)
+SCHEMA_VERSION = 7
 #: Written last into each cached index: the KB problems found while building it, and a
 #: digest of each table of contents, which Whoosh unpickles: a damaged one is never read.
 MANIFEST = "manifest.json"
@@ -103,6 +103,7 @@ def make_schema() -> Schema:
         fix=TEXT(analyzer=ANALYZER),
         body=TEXT(analyzer=ANALYZER),
         data=STORED,
+        names=STORED,
     )
 
 
@@ -139,6 +140,8 @@ class Index:
         self.location = location
         self._entries: list[Entry] | None = None
         self._by_doc: dict[int, Entry] = {}
+        self._names: dict[str, frozenset[str]] = {}
+        self._name_df: dict[str, int] = {}
         self._reopen = reopen
         self._searcher = ix.searcher()
 
@@ -153,12 +156,27 @@ class Index:
 
     def _load(self) -> None:
         # Each stored record is decompressed and decoded once; hits map to these by number.
-        by_doc = {
-            docnum: Entry.from_dict(json.loads(fields["data"]))
-            for docnum, fields in self._searcher.reader().iter_docs()
-        }
-        self._by_doc = by_doc
+        by_doc: dict[int, Entry] = {}
+        names: dict[str, frozenset[str]] = {}
+        name_df: dict[str, int] = {}
+        for docnum, fields in self._searcher.reader().iter_docs():
+            entry = Entry.from_dict(json.loads(fields["data"]))
+            by_doc[docnum] = entry
+            names[entry.id] = frozenset(fields.get("names") or ())
+            for name in names[entry.id]:
+                name_df[name] = name_df.get(name, 0) + 1
+        self._by_doc, self._names, self._name_df = by_doc, names, name_df
         self._entries = sorted(by_doc.values(), key=lambda e: (e.topic, e.title.lower()))
+
+    def names(self, entry_id: str) -> frozenset[str]:
+        """The names an entry is about (see `evidence.entry_names`), lowercased."""
+        self.entries()
+        return self._names.get(entry_id, frozenset())
+
+    def name_frequency(self, name: str) -> int:
+        """In how many entries a name occurs (a name in every entry tells nothing)."""
+        self.entries()
+        return self._name_df.get(name, 0)
 
     def doc_frequency(self, term: str) -> int:
         """In how many entries a term occurs in any field (for weighting query words)."""
@@ -234,7 +252,7 @@ class Index:
             pass
         self._ix, self._searcher = fresh._ix, fresh._searcher
         self.problems, self.location = fresh.problems, fresh.location
-        self._entries, self._by_doc = None, {}
+        self._entries, self._by_doc, self._names, self._name_df = None, {}, {}, {}
         return read(*args)
 
 
@@ -316,6 +334,8 @@ def _build_in_memory(loaded: kb.KB) -> Index:
 
 
 def _fill(ix, entries: tuple[Entry, ...]) -> None:
+    from flaskref.evidence import entry_names
+
     writer = ix.writer()
     for e in entries:
         writer.add_document(
@@ -329,6 +349,11 @@ def _fill(ix, entries: tuple[Entry, ...]) -> None:
             fix=e.fix,
             body=e.body,
             data=json.dumps(e.to_dict()),
+            names=sorted(
+                entry_names(
+                    e.errors, e.exceptions, e.tags, (b.code for b in e.blocks), (e.symptom, e.fix)
+                )
+            ),
         )
     writer.commit()
 

@@ -43,12 +43,16 @@ def _literal_pattern(text: str) -> str:
     return "".join(out)
 
 
+_UNQUOTED_VALUE = "([^" + re.escape(_QUOTES) + "\n]+)"
+
+
 @lru_cache(maxsize=1024)
-def compile_template(template: str) -> re.Pattern[str]:
+def compile_template(template: str, capture: bool = False) -> re.Pattern[str]:
     """A case-insensitive pattern that finds the message anywhere in a text.
 
     A placeholder matches one or more characters on a line; literal `{` and `}` are written
-    `{{` and `}}`, as in `str.format`.
+    `{{` and `}}`, as in `str.format`. With `capture`, a placeholder in quotes takes exactly
+    the quoted value, which is what `captures` reports (a match alone may read it shorter).
     """
     body = template.strip().rstrip(".!:;")
     literals: list[str] = []
@@ -66,11 +70,33 @@ def compile_template(template: str) -> re.Pattern[str]:
     else:
         pattern, rest = literals[0], literals[1:]
     for i, literal in enumerate(rest):  # each comes after a placeholder
-        if literal:
-            pattern += f"(?>.+?(?={literal})){literal}"
+        if capture and literal.startswith(_QUOTE_CLASS):
+            pattern += _UNQUOTED_VALUE + literal
+        elif literal:
+            pattern += f"(?>(.+?)(?={literal})){literal}"
         else:  # a trailing placeholder takes its whole value, up to the end of the line
-            pattern += ".+" if i == len(rest) - 1 else ".+?"
+            pattern += "(.+)" if i == len(rest) - 1 else "(.+?)"
     return re.compile(pattern + r"[.!]?", re.IGNORECASE)
+
+
+def captures(template: str, text: str) -> list[str] | None:
+    """What each placeholder stands for where the message appears in `text`, in order; None
+    when it does not appear. A leading placeholder gets the last word before the match on its
+    line (`send_file` in `TypeError: send_file() got ...`)."""
+    m = compile_template(template, capture=True).search(text)
+    if m is None:
+        return None
+    values = list(m.groups())
+    if _PLACEHOLDER.match(template.strip().lstrip(_QUOTES)):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        before = text[line_start : m.start()].split()
+        values.insert(0, before[-1] if before else "")
+    return values
+
+
+def literal_text(template: str) -> str:
+    """The template's own text: placeholders removed, literal braces unescaped."""
+    return _unescape_braces(_PLACEHOLDER.sub(" ", template))
 
 
 def _unescape_braces(text: str) -> str:

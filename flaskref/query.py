@@ -122,6 +122,18 @@ class ParsedQuery(NamedTuple):
         return tuple(seen)
 
     @property
+    def import_cycle(self) -> bool:
+        """Whether the frames show a module imported again while it was still being imported
+        (the same file twice at module level): a circular import, whatever the message says."""
+        seen: set[str] = set()
+        for f in self.frames:
+            if f.function == "<module>" and f.library is None:
+                if f.path in seen:
+                    return True
+                seen.add(f.path)
+        return False
+
+    @property
     def is_empty(self) -> bool:
         return not self.text.strip()
 
@@ -180,10 +192,45 @@ def _clean_lines(text: str) -> list[tuple[str, bool]]:
     return out[start:end]
 
 
+# Lines a server prints on every start or for every request: in a pasted log they explain
+# nothing that went wrong, so they give way to whatever did (see `_routine_lines`).
+_ROUTINE = re.compile(
+    r"^\s*(?:\*\s*(?:Serving Flask app|Debug mode:|Running on|Restarting with|Debugger is active"
+    r"|Debugger PIN|Detected change in|Environment:|Tip: There are \.env)"
+    r"|WARNING: This is a development server|Use a production WSGI server instead"
+    r"|Press CTRL\+C to quit|Starting gunicorn|Listening at: |Using worker: |Booting worker with"
+    r"|Handling signal: |Worker exiting |Shutting down: Master"
+    r"|INFO:\s+(?:Started server process|Waiting for application startup"
+    r"|Application startup complete|Uvicorn running on|Started reloader process))"
+)
+
+
+def _routine_lines(lines: list[str]) -> set[int]:
+    """The routine lines of a log (banners, successful requests), if anything else in it is an
+    event: an exception, a traceback, a request answered 4xx or 5xx. A paste of nothing but
+    routine lines keeps them: then they are what the question is about."""
+    routine: set[int] = set()
+    event = False
+    for i, line in enumerate(lines):
+        if not line.strip():
+            continue
+        request = _HTTP_LOG.search(line)
+        if _ROUTINE.match(line) or (request and int(request.group("code")) < 400):
+            routine.add(i)
+        elif not event and (
+            request or _FRAME.match(line) or _TB_HEAD.match(line) or _inline_errors(line)
+        ):
+            event = True
+    return routine if event else set()
+
+
 def parse(raw: str) -> ParsedQuery:
     """Parse whatever was pasted or typed (of a long paste, its end: see `cap_paste`)."""
     raw, truncated = cap_paste(raw)
     cleaned = _clean_lines(raw)
+    routine = _routine_lines([line for line, _ in cleaned])
+    if routine:
+        cleaned = [c for i, c in enumerate(cleaned) if i not in routine]
     lines = [line for line, _ in cleaned]
     starts = {i for i, (_, record) in enumerate(cleaned) if record}
     text = "\n".join(lines)
@@ -216,7 +263,10 @@ def parse(raw: str) -> ParsedQuery:
             continue
         status = _HTTP_LOG.search(line)
         if status:
-            http_status = int(status.group("code"))
+            if http_status is None or http_status < 400 or int(status.group("code")) >= 400:
+                http_status = int(status.group("code"))  # the last failed request wins
+            i += 1  # its address, date and path say nothing about the problem
+            continue
         page = _HTTP_PAGE.match(line.strip())
         if page and not errors:
             http_status = int(page.group("code"))

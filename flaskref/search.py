@@ -16,15 +16,37 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from flaskref import messages
+from flaskref import evidence, messages
 from flaskref.entry import Entry, Problem
 from flaskref.query import ParsedQuery, parse
 
 CONFIDENT = 0.45
 """Results scoring below this are offered as "nearest", never as the answer."""
+DOUBT = 0.42
+"""Where doubtful answers are put (see `_doubt`): between this and CONFIDENT, listed first
+among the unsure, never presented as the answer."""
+NAME_SUPPORT = 0.5
+"""The share of a message's names (weighted by rarity) an entry must be about."""
+UBIQUITOUS = 0.25
+"""A name in more than this share of the entries (`flask`, `app`) identifies nothing."""
+QUESTION_EVIDENCE = 0.9
+"""The weight of distinctive words a question needs for a confident answer (see `_telling`):
+one rare name (`cors`) or two telling words; a lone common word (`python`) is not enough."""
+#: Words of a question that describe trouble without saying which: they never count as
+#: evidence for an entry, however few entries use them.
+VAGUE = frozenset(
+    """
+    work works worked working doesn don isn wasn won can cant cannot not no never always
+    problem problems issue issues error errors fail fails failed failing failure wrong broken
+    bug bugs help fix fixed trouble thing things stuff something anything way use used
+    happen happens happened show shows see try tried want need make made still again
+    flask python app code abc
+    """.split()
+)
 
 FIELD_BOOSTS = {
     "title": 3.0,
@@ -135,7 +157,17 @@ def search(
 # -- ranking -----------------------------------------------------------------------------
 
 
-def _weighted_terms(parsed: ParsedQuery) -> tuple[dict[str, float], dict[str, float]]:
+class _Terms(NamedTuple):
+    search: dict[str, float]
+    """Every term searched for, with its weight (all evidence)."""
+    core: dict[str, float]
+    """The terms coverage is measured on (the message, or the question)."""
+    derived: set[str]
+    """Core terms that only restate another: a compound's parts (`url` of `url_for`) and the
+    synonyms `_expand` added (`database` for `db`). They help find, not to be sure."""
+
+
+def _weighted_terms(parsed: ParsedQuery) -> _Terms:
     """Index terms with weights for BM25 (all evidence) and for coverage (the core only).
 
     The primary error's type and message weigh most; chained errors, the raising line and
@@ -145,11 +177,18 @@ def _weighted_terms(parsed: ParsedQuery) -> tuple[dict[str, float], dict[str, fl
 
     search_terms: dict[str, float] = {}
     core: dict[str, float] = {}
+    typed: set[str] = set()
+    expanded: set[str] = set()
 
     def add(text: str, weight: float, is_core: bool, *, tail: bool = False) -> None:
         if len(text) > MAX_ANALYZED_CHARS:
             text = text[-MAX_ANALYZED_CHARS:] if tail else text[:MAX_ANALYZED_CHARS]
-        for term in analyze(_expand(text)):
+        own = analyze(text)
+        extra = analyze(_synonyms(text))
+        if is_core:
+            typed.update(own)
+            expanded.update(extra)
+        for term in own + extra:
             if len(term) > MAX_TERM_CHARS:
                 continue
             search_terms[term] = max(search_terms.get(term, 0.0), weight)
@@ -177,14 +216,16 @@ def _weighted_terms(parsed: ParsedQuery) -> tuple[dict[str, float], dict[str, fl
         kept = sorted(search_terms, key=lambda t: -search_terms[t])[:MAX_TERMS]
         search_terms = {t: search_terms[t] for t in kept}
         core = {t: w for t, w in core.items() if t in search_terms}
-    return search_terms, core
+    derived = (expanded - typed) | {t for t in core if any(t != u and t in u for u in core)}
+    return _Terms(search_terms, core, derived)
 
 
-def _expand(text: str) -> str:
+def _synonyms(text: str) -> str:
+    """The words people use for the words of `text` (see `SYNONYMS`)."""
     extra = []
     for word in _QWORD.findall(text.lower()):
         extra.extend(SYNONYMS.get(word, ()))
-    return text + (" " + " ".join(extra) if extra else "")
+    return " ".join(extra)
 
 
 # A path starts only where a word starts: from inside a long word it would rescan the rest.
@@ -200,7 +241,7 @@ def _message_words(parsed: ParsedQuery) -> set[str]:
 
 def _template_score(
     entry: Entry, parsed: ParsedQuery, qwords: set[str], mwords: set[str]
-) -> tuple[float, str | None]:
+) -> tuple[float, str | None, bool]:
     """How well the entry's error templates fit the pasted message, and which one fit.
 
     Two directions count: how much of the template the paste contains (`recall`), and how
@@ -209,7 +250,7 @@ def _template_score(
     but explains little of a long specific one, so the specific entry wins; a message cut
     off or reworded between versions still scores through its words.
     """
-    best, best_t = 0.0, None
+    best, best_t, best_exact = 0.0, None, False
     primary = parsed.primary
     for template in entry.errors:
         words = messages.literal_words(template)
@@ -232,13 +273,17 @@ def _template_score(
             elif messages.matches(template, parsed.text[-MAX_MATCH_CHARS:]):
                 exact = 0.06
         if not exact and (
-            len(unique) < 4 or explains < 0.5 or not _names_present(template, qwords)
+            len(unique) < 4
+            or explains < 0.5
+            or not _names_present(template, qwords)
+            or len({w for w in unique & qwords if len(w) > 1} - evidence.PYTHON_PHRASING - VAGUE)
+            < 2
         ):
             continue  # a few shared words, or another module's name, are not a match
         score = 0.35 * recall + 0.65 * explains + exact
         if score > best:
-            best, best_t = score, template
-    return best, best_t
+            best, best_t, best_exact = score, template, bool(exact)
+    return best, best_t, best_exact
 
 
 def _names_present(template: str, qwords: set[str]) -> bool:
@@ -252,9 +297,26 @@ _GENERIC_TYPES = frozenset({"error", "exception"})
 
 def _names_an_exception(parsed: ParsedQuery) -> bool:
     """Whether the paste names a specific exception class (not click's bare "Error:", not
-    an HTTP status page such as "405 Method Not Allowed")."""
+    an HTTP status page such as "405 Method Not Allowed", not a warning: the same deprecation
+    is a warning in one release and an AttributeError in the next)."""
     primary = parsed.primary
-    return bool(primary) and " " not in primary.type and primary.name.lower() not in _GENERIC_TYPES
+    return (
+        bool(primary)
+        and " " not in primary.type
+        and primary.name.lower() not in _GENERIC_TYPES
+        and not primary.name.endswith("Warning")
+    )
+
+
+def _names_an_exception_class(parsed: ParsedQuery) -> bool:
+    """A class that is not one of Python's own (`jinja2.exceptions.UndefinedError`): the class
+    alone says which library's problem it is."""
+    primary = parsed.primary
+    if not primary or " " in primary.type:
+        return False
+    import builtins
+
+    return not isinstance(getattr(builtins, primary.name, None), type)
 
 
 def _exception_fit(entry: Entry, parsed: ParsedQuery) -> bool:
@@ -265,8 +327,88 @@ def _exception_fit(entry: Entry, parsed: ParsedQuery) -> bool:
     return any(err.name.lower() in names for err in parsed.errors)
 
 
+class _Names(NamedTuple):
+    """The names a paste gives as evidence, weighed once per query."""
+
+    message: dict[str, float]
+    """Names the message quotes that some entry knows, each weighted by its rarity (a name
+    no entry knows is the user's own, `post_id`, and identifies nothing)."""
+    distinctive: dict[str, float]
+    """Those not in most entries (`session_cookie_name`, not `flask`)."""
+    frames: frozenset[str]
+    """Names in the library frames that raised it (`dispatch_request`), if any entry knows
+    them and they are not everywhere."""
+
+
+def _query_names(index, parsed: ParsedQuery, n_docs: int) -> _Names:
+    message: dict[str, float] = {}
+    distinctive: dict[str, float] = {}
+    primary = parsed.primary
+    if primary:
+        found = evidence.message_names(primary.message[:MAX_MATCH_CHARS])
+        for name in found - {primary.type.lower(), primary.name.lower()}:
+            df = index.name_frequency(name)
+            if df:
+                message[name] = math.log(1 + n_docs / (df + 1))
+                if df <= UBIQUITOUS * n_docs:
+                    distinctive[name] = message[name]
+    frames: set[str] = set()
+    if parsed.import_cycle:
+        frames.add("circular")  # what entries about circular imports are about
+    for frame in parsed.frames[-2:]:
+        if frame.library and frame.library != "python":
+            for name in evidence.code_names(f"{frame.function} {frame.source}"):
+                if 0 < index.name_frequency(name) <= UBIQUITOUS * n_docs:
+                    frames.add(name)
+    return _Names(message, distinctive, frozenset(frames))
+
+
+def _support(about: frozenset[str], names: dict[str, float]) -> float:
+    """The rarity-weighted share of `names` an entry is about."""
+    total = sum(names.values())
+    return sum(w for n, w in names.items() if n in about) / total if total else 0.0
+
+
+def _doubt(
+    entry: Entry,
+    template: str | None,
+    fits: bool,
+    parsed: ParsedQuery,
+    names: _Names,
+    about: frozenset[str],
+    weight_of_evidence: float,
+) -> str | None:
+    """Why an entry that scored well may still not be the answer, or None.
+
+    The names in a message identify it far more than its wording does (see `evidence`); a
+    class of one library's own (`UndefinedError`) or a frame it raised in says whose problem
+    it is too. Without a message, a question needs telling words.
+    """
+    if (fits and _names_an_exception_class(parsed)) or names.frames & about:
+        return None
+    if template is not None:
+        if not evidence.is_generic(template):
+            return None
+        if names.message and _support(about, names.message) >= NAME_SUPPORT:
+            return None
+        return _names_doubt(names.distinctive) or "only a general wording of the message fits"
+    if names.distinctive and _support(about, names.distinctive) < NAME_SUPPORT:
+        return _names_doubt(names.distinctive)
+    if weight_of_evidence < QUESTION_EVIDENCE:
+        return "too few telling words for a confident answer"
+    return None
+
+
+def _names_doubt(distinctive: dict[str, float]) -> str | None:
+    if not distinctive:
+        return None
+    shown = ", ".join(sorted(distinctive, key=lambda n: -distinctive[n])[:3])
+    return f"not about what the message names ({shown})"
+
+
 def _rank(index, parsed: ParsedQuery, limit: int, topic: str | None) -> list[Result]:
-    search_terms, core = _weighted_terms(parsed)
+    terms = _weighted_terms(parsed)
+    search_terms, core = terms.search, terms.core
     qwords = {w.lower() for w in _QWORD.findall(parsed.text)}
     mwords = _message_words(parsed)
     n_docs = max(index.doc_count, 1)
@@ -281,6 +423,7 @@ def _rank(index, parsed: ParsedQuery, limit: int, topic: str | None) -> list[Res
     by_id = {h.entry.id: h for h in hits}
 
     idf = {t: math.log(1 + n_docs / (df[t] + 1)) for t in core}
+    rarest = math.log(1 + n_docs / 2)  # a word of one entry: telling weights are shares of it
     core_total = sum(core[t] * idf[t] for t in core) or 1.0
 
     candidates: dict[str, Entry] = {h.entry.id: h.entry for h in hits}
@@ -289,7 +432,12 @@ def _rank(index, parsed: ParsedQuery, limit: int, topic: str | None) -> list[Res
             candidates.setdefault(entry.id, entry)
 
     named = _names_an_exception(parsed)
-    results = []
+    names = _query_names(index, parsed, n_docs)
+    vague = _vague_terms()
+    derived = terms.derived
+    phrase = _question_phrase(parsed)
+    builtin_class = _builtin_class_terms(parsed)
+    tiered: list[tuple[int, Result]] = []
     for entry in candidates.values():
         why: list[str] = []
         fits = _exception_fit(entry, parsed)
@@ -297,8 +445,8 @@ def _rank(index, parsed: ParsedQuery, limit: int, topic: str | None) -> list[Res
         # is not a Jinja error: a named exception class the entry does not list overrules
         # a coincidence of wording.
         contradicts = bool(entry.exceptions) and not fits and named
-        t_score, template = (
-            (0.0, None) if contradicts else _template_score(entry, parsed, qwords, mwords)
+        t_score, template, exact = (
+            (0.0, None, False) if contradicts else _template_score(entry, parsed, qwords, mwords)
         )
         hit = by_id.get(entry.id)
         matched = hit.matched if hit else {}
@@ -306,26 +454,113 @@ def _rank(index, parsed: ParsedQuery, limit: int, topic: str | None) -> list[Res
         bm25 = (hit.score / top_bm25) if hit else 0.0
         if t_score:
             score = 0.5 + 0.35 * min(t_score / 1.1, 1.0) + 0.1 * bm25 + 0.05 * fits
+            # A name the template spells out and the message quotes is the strongest fit
+            # there is ("'list' is undefined" over "'{name}' is undefined").
+            score += 0.05 * (exact and bool(evidence.literal_names(template)))
             why.append(f"error message matches: {template}")
         else:
             score = 0.7 * coverage + 0.15 * bm25 + 0.1 * fits
+            if phrase and _in_title(phrase, entry.title):
+                score += 0.1  # the title says what was asked, in the same order
             if contradicts:
                 score *= 0.6  # an error of another exception class is not this entry's
             elif named:
                 score *= 0.8  # words alone, while the pasted message itself went unexplained
         if not t_score and not hit:
             continue
+        telling = _telling(core, idf, matched, vague | derived | builtin_class) / rarest
+        doubt = _doubt(entry, template, fits, parsed, names, index.names(entry.id), telling)
+        if doubt and score >= DOUBT:
+            # Just below CONFIDENT, in the same order as before among the doubted: still the
+            # best of the unsure answers, never the answer.
+            score = DOUBT + (CONFIDENT - DOUBT - 0.001) * min(score, 1.0)
+            why.append(doubt)
         if fits:
             libs = ", ".join(parsed.libraries[-1:])
             why.append(f"exception {parsed.primary.name}" + (f" raised in {libs}" if libs else ""))
         if hit and not t_score:
             why.append(f"words: {coverage:.0%} of the query matched")
-        results.append(Result(entry, round(min(score, 1.0), 3), tuple(why)))
+        tier = 1 if exact and not doubt else 0
+        tiered.append((tier, Result(entry, round(min(score, 1.0), 3), tuple(why))))
 
-    results.sort(key=lambda r: (-r.score, r.entry.title))
-    results = results[: max(limit, 1) + 2]
+    tiered.sort(key=lambda tr: (-tr[0], -tr[1].score, tr[1].entry.title))
+    results = _monotonic([r for _, r in tiered[: max(limit, 1) + 2]])
     results = _apply_versions(results)
     return results[:limit]
+
+
+def _monotonic(results: list[Result]) -> list[Result]:
+    """Scores that never rise down the list: an entry whose template fits the message exactly
+    ranks above entries that only share its words, whatever their word scores."""
+    out: list[Result] = []
+    for r in results:
+        if out and r.score > out[-1].score:
+            r = r._replace(score=out[-1].score)
+        out.append(r)
+    return out
+
+
+def _builtin_class_terms(parsed: ParsedQuery) -> set[str]:
+    """The terms of a pasted exception class of Python's own (`ImportError`): it says what kind
+    of error, not which one, so it is no telling word (a library's class is)."""
+    if not parsed.primary or _names_an_exception_class(parsed):
+        return set()
+    from flaskref.index import analyze
+
+    return set(analyze(parsed.primary.type))
+
+
+def _question_phrase(parsed: ParsedQuery) -> tuple[str, ...]:
+    """A short question's terms in order ("session not persisting"), for `_in_title`."""
+    if parsed.primary or not parsed.words:
+        return ()
+    from flaskref.index import analyze
+
+    terms = tuple(t for t in analyze(parsed.words[:200]) if len(t) > 1)
+    return terms if 2 <= len(terms) <= 6 else ()
+
+
+@lru_cache(maxsize=4096)
+def _title_sequence(title: str) -> tuple[str, ...]:
+    from flaskref.index import analyze
+
+    return tuple(analyze(title))
+
+
+def _in_title(phrase: tuple[str, ...], title: str) -> bool:
+    """Whether the title holds the phrase's terms one after the other."""
+    seq = _title_sequence(title)
+    n = len(phrase)
+    return any(seq[i : i + n] == phrase for i in range(len(seq) - n + 1))
+
+
+def _telling(
+    core: dict[str, float], idf: dict[str, float], matched: dict[str, float], skip: set[str]
+) -> float:
+    """The weight of the query's distinctive words an entry has in a title, tag, error or
+    symptom (query weight times rarity): vague words, numbers, single letters and words
+    derived from others are left out. `_rank` divides it by the rarity of a word only one
+    entry has, so the threshold means the same in a KB of ten entries or ten thousand."""
+    return sum(
+        core[t] * idf[t]
+        for t in core
+        if matched.get(t, 0.0) >= 0.9 and len(t) > 1 and not t.isdigit() and t not in skip
+    )
+
+
+_VAGUE_TERMS: frozenset[str] | None = None
+
+
+def _vague_terms() -> frozenset[str]:
+    """`VAGUE` and Python's phrasing as index terms (stemmed as the analyzer does)."""
+    global _VAGUE_TERMS
+    if _VAGUE_TERMS is None:
+        from flaskref.index import analyze
+
+        # Python's own phrasing of its errors tells no more than a vague word does.
+        words = VAGUE | evidence.PYTHON_PHRASING
+        _VAGUE_TERMS = frozenset(t for w in words for t in analyze(w))
+    return _VAGUE_TERMS
 
 
 def _apply_versions(results: list[Result]) -> list[Result]:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from flaskref import kb, paths
+from flaskref import evidence, kb, paths
 from flaskref.entry import Entry
 from flaskref.messages import matches
 from flaskref.search import Engine
@@ -269,7 +269,9 @@ def test_each_error_message_finds_its_entry_first(entry: Entry, engine):
     for template in entry.errors:
         top = engine.search(_filled(template), limit=1)
         assert top and top[0].entry.id == entry.id, (template, [r.entry.id for r in top])
-        assert top[0].confident
+        # A template of nothing but Python's phrasing is sure only with names the entry is
+        # about (tests/unit/test_precision.py gives it those); "thing" is no such name.
+        assert top[0].confident or evidence.is_generic(template), top[0]
 
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=lambda e: e.id)

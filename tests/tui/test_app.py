@@ -96,7 +96,7 @@ async def test_the_layout_follows_the_width():
         app = FlaskrefApp(kb_dirs=BUNDLED)
         async with app.run_test(size=size) as pilot:
             await settle(pilot)
-            await pilot.press(*"url_for")
+            await pilot.press(*"url_for absolute url")
             await settle(pilot)
             results = app.query_one(ResultList).region
             solution = app.query_one("#solution-pane").region

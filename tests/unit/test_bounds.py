@@ -117,14 +117,15 @@ def test_blank_lines_inside_a_message_are_still_part_of_it():
 
 def test_query_terms_are_capped_keeping_the_primary_error():
     text = "RuntimeError: Working outside of application context.\n" + words(5_000)
-    terms, core = search._weighted_terms(parse(text))
+    weighted = search._weighted_terms(parse(text))
+    terms, core = weighted.search, weighted.core
     assert len(terms) == search.MAX_TERMS
     assert {"work", "outsid", "applic", "context"} <= set(terms)
     assert set(core) <= set(terms)
 
 
 def test_overlong_terms_are_not_searched_and_long_words_not_fuzzed(bundled_engine, monkeypatch):
-    terms, _ = search._weighted_terms(parse("frobnicate " + "q" * 500))
+    terms = search._weighted_terms(parse("frobnicate " + "q" * 500)).search
     assert "q" * 500 not in terms and all(len(t) <= search.MAX_TERM_CHARS for t in terms)
     index = bundled_engine._index
     real_search = index.search
