@@ -342,6 +342,17 @@ def _named(name: str, kind: str) -> list[Removed]:
     return [Removed(*raw) for raw in shard.get(name, ()) if raw[4] == kind]
 
 
+def rows() -> list[Removed]:
+    """Every row of the table, each once: for readers that index it their own way (scan)."""
+    out = []
+    for path in sorted((DATA / "removed").glob("?.json")):
+        for raws in _load(f"removed/{path.name}").values():
+            out.extend(Removed(*raw) for raw in raws)
+    for raws in _load("removed/positional.json").values():
+        out.extend(Removed(*raw) for raw in raws)
+    return out
+
+
 def _inherits() -> dict[str, dict[str, list[str]]]:
     return _load("removed/inherits.json")
 

@@ -79,7 +79,8 @@ class RemovedTable:
             elif row.kind == "attribute":
                 table.attributes.setdefault(row.name, []).append(row)
             elif row.kind == "keyword":
-                callee = row.owner.rsplit(".", 1)[-1]
+                # A constructor's keyword is passed where the class is called.
+                callee = row.owner.removesuffix(".__init__").rsplit(".", 1)[-1]
                 table.keywords.setdefault((callee, row.name), []).append(row)
         words = {r for r in roots if r} | set(table.attributes)
         table.words = tuple(sorted(w.encode() for w in words))
@@ -99,10 +100,7 @@ class RemovedTable:
 
 
 def default_table() -> RemovedTable:
-    """The table shipped with flaskref, or an empty one while `flaskref/removed.py` (built by
-    another part of the project) is not there yet."""
-    try:
-        from flaskref import removed  # type: ignore[attr-defined]
-    except ImportError:
-        return RemovedTable()
-    return RemovedTable.from_rows(removed.load())
+    """The table shipped with flaskref (`flaskref/removed.py`, generated from the releases)."""
+    from flaskref import removed
+
+    return RemovedTable.from_rows(removed.rows())

@@ -196,3 +196,29 @@ def test_test_files_count_and_an_empty_table_is_silent(run):
     files = {"tests/test_x.py": "from werkzeug.urls import url_quote\n"}
     assert [f.file for f in run(files)] == ["tests/test_x.py"]
     assert run(files, removed=RemovedTable()) == []
+
+
+def test_the_shipped_table_finds_constructor_keywords_and_reads_sentences(run):
+    """The generated table (flaskref/removed.py) files a constructor's keywords under
+    `Class.__init__` and gives some replacements as sentences."""
+    from flaskref.scan.removed_table import default_table
+
+    files = {
+        "app.py": """
+            from click.testing import CliRunner
+            from flask import Flask
+            from werkzeug.middleware.proxy_fix import ProxyFix
+            from werkzeug.security import safe_str_cmp  # <-
+
+            app = Flask(__name__)
+            app.wsgi_app = ProxyFix(app.wsgi_app, num_proxies=1)  # <-
+            app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1)
+            runner = CliRunner(mix_stderr=False)  # <-
+        """
+    }
+    found = run(files, removed=default_table())
+    assert sorted({(f.file, f.line) for f in found}) == marked(files)
+    by_name = {f.message.split("`")[1]: f for f in found}
+    assert by_name["werkzeug.security.safe_str_cmp"].entry == "werkzeug-safe-str-cmp-removed"
+    # "Use equivalents in ..." reads as a clause of the message, not "use Use ...".
+    assert "; use equivalents in `hashlib`" in by_name["werkzeug.security.safe_str_cmp"].message

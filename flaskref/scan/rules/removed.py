@@ -18,6 +18,19 @@ from flaskref.scan.removed_table import Removal
 #: (module prefix, name or "") -> the KB entry explaining that removal; the first match wins,
 #: anything else gets the general entry.
 ENTRIES = (
+    (("werkzeug.security", "safe_str_cmp"), "werkzeug-safe-str-cmp-removed"),
+    (("werkzeug.routing", "parse_rule"), "werkzeug-parse-rule-import"),
+    (("werkzeug.wrappers", "BaseResponse"), "werkzeug-base-response-removed"),
+    (("werkzeug.wrappers", "BaseRequest"), "werkzeug-base-response-removed"),
+    (
+        ("werkzeug.http", "parse_authorization_header"),
+        "werkzeug-parse-authorization-header-removed",
+    ),
+    (("flask", "safe_join"), "flask-safe-join-removed"),
+    (("flask.helpers", "safe_join"), "flask-safe-join-removed"),
+    (("wtforms.fields.html5", ""), "wtforms-fields-html5-removed"),
+    (("wtforms", ""), "wtforms-textfield-required-removed"),
+    (("sqlalchemy.ext.declarative", ""), "sqlalchemy-declarative-base-moved"),
     (("werkzeug.urls", ""), "werkzeug-url-quote-import"),
     (("werkzeug.contrib", ""), "werkzeug-contrib-removed"),
     (("flask.ext", ""), "flask-ext-import"),
@@ -61,7 +74,10 @@ def message(row: Removal) -> str:
     if row.deprecated_in:
         text += f" (deprecated since {row.deprecated_in})"
     if row.replacement:
-        text += f"; use {row.replacement}"
+        # Some changelogs give a name, others a sentence ("Use equivalents in ...").
+        sentence = " " in row.replacement.strip() and row.replacement[:1].isupper()
+        said = row.replacement.rstrip(".")
+        text += f"; {said[:1].lower()}{said[1:]}" if sentence else f"; use {said}"
     return text
 
 
@@ -140,6 +156,6 @@ class RemovedApi:
         for kw in node.keywords:
             for row in self.table.keywords.get((callee, kw.arg or ""), ()):
                 # The call must reach the row's library (`x.run(debug=...)` is not enough).
-                if qualified.split(".", 1)[0] == (row.owner or row.module).split(".", 1)[0]:
+                if qualified.split(".", 1)[0] == row.module.split(".", 1)[0]:
                     self._report(kw, row)
                     break

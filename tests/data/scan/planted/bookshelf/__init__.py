@@ -26,3 +26,8 @@ app.register_blueprint(api_bp, url_prefix="/api")
 app.register_blueprint(admin_bp, url_prefix="/staff")  # planted: blueprint-registered-twice
 
 db.create_all()  # planted: create-all-at-import
+
+
+@app.before_first_request  # planted: removed-api
+def warm_cache():
+    app.config.setdefault("CATALOGUE_SIZE", 0)

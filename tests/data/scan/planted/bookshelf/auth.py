@@ -1,4 +1,5 @@
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from werkzeug.security import safe_str_cmp  # planted: removed-api
 
 auth_bp = Blueprint("auth", __name__)
 
@@ -6,7 +7,7 @@ auth_bp = Blueprint("auth", __name__)
 @auth_bp.route("/login", methods=["GET", "POST"])
 def login():
     if request.method == "POST":
-        if request.form.get("password") == "letmein":
+        if safe_str_cmp(request.form.get("password", ""), "letmein"):
             session["user_id"] = request.form.get("user")
             next_page = request.args.get("next")
             return redirect(next_page or url_for("index"))
