@@ -23,8 +23,9 @@ from flaskref import cache, kb, paths
 from flaskref.entry import Entry, Problem
 
 #: Bump when the schema, the analyzer or the folder's layout changes: it is part of the cache
-#: key. (6: manifest.json with the TOC digests replaced problems.json; 7: each entry's names.)
-SCHEMA_VERSION = 7
+#: key. (6: manifest.json with the TOC digests replaced problems.json; 7: each entry's names;
+#: 8: where the libraries print each entry's messages.)
+SCHEMA_VERSION = 8
 #: Written last into each cached index: the KB problems found while building it, and a
 #: digest of each table of contents, which Whoosh unpickles: a damaged one is never read.
 MANIFEST = "manifest.json"
@@ -104,6 +105,7 @@ def make_schema() -> Schema:
         body=TEXT(analyzer=ANALYZER),
         data=STORED,
         names=STORED,
+        sources=STORED,
     )
 
 
@@ -142,6 +144,7 @@ class Index:
         self._by_doc: dict[int, Entry] = {}
         self._names: dict[str, frozenset[str]] = {}
         self._name_df: dict[str, int] = {}
+        self._sources: dict[str, tuple[str, ...]] = {}
         self._reopen = reopen
         self._searcher = ix.searcher()
 
@@ -159,19 +162,28 @@ class Index:
         by_doc: dict[int, Entry] = {}
         names: dict[str, frozenset[str]] = {}
         name_df: dict[str, int] = {}
+        sources: dict[str, tuple[str, ...]] = {}
         for docnum, fields in self._searcher.reader().iter_docs():
             entry = Entry.from_dict(json.loads(fields["data"]))
             by_doc[docnum] = entry
             names[entry.id] = frozenset(fields.get("names") or ())
+            if fields.get("sources"):
+                sources[entry.id] = tuple(fields["sources"])
             for name in names[entry.id]:
                 name_df[name] = name_df.get(name, 0) + 1
         self._by_doc, self._names, self._name_df = by_doc, names, name_df
+        self._sources = sources
         self._entries = sorted(by_doc.values(), key=lambda e: (e.topic, e.title.lower()))
 
     def names(self, entry_id: str) -> frozenset[str]:
         """The names an entry is about (see `evidence.entry_names`), lowercased."""
         self.entries()
         return self._names.get(entry_id, frozenset())
+
+    def sources(self, entry_id: str) -> tuple[str, ...]:
+        """Where the libraries print the entry's messages (see `generated.sources`)."""
+        self.entries()
+        return self._sources.get(entry_id, ())
 
     def name_frequency(self, name: str) -> int:
         """In how many entries a name occurs (a name in every entry tells nothing)."""
@@ -253,6 +265,7 @@ class Index:
         self._ix, self._searcher = fresh._ix, fresh._searcher
         self.problems, self.location = fresh.problems, fresh.location
         self._entries, self._by_doc, self._names, self._name_df = None, {}, {}, {}
+        self._sources = {}
         return read(*args)
 
 
@@ -335,6 +348,7 @@ def _build_in_memory(loaded: kb.KB) -> Index:
 
 def _fill(ix, entries: tuple[Entry, ...]) -> None:
     from flaskref.evidence import entry_names
+    from flaskref.generated import sources
 
     writer = ix.writer()
     for e in entries:
@@ -354,6 +368,7 @@ def _fill(ix, entries: tuple[Entry, ...]) -> None:
                     e.errors, e.exceptions, e.tags, (b.code for b in e.blocks), (e.symptom, e.fix)
                 )
             ),
+            sources=sources(e.errors),
         )
     writer.commit()
 

@@ -94,6 +94,11 @@ def captures(template: str, text: str) -> list[str] | None:
     return values
 
 
+def example(template: str) -> str:
+    """The message with a plain word for each placeholder: how it could read when printed."""
+    return _unescape_braces(_PLACEHOLDER.sub("x", template))
+
+
 def literal_text(template: str) -> str:
     """The template's own text: placeholders removed, literal braces unescaped."""
     return _unescape_braces(_PLACEHOLDER.sub(" ", template))

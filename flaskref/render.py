@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from io import TextIOBase
 
 from flaskref.entry import CodeBlock, Entry
+from flaskref.result import Result
 from flaskref.sanitize import escape_surrogates, sanitize
-from flaskref.search import Result
 
 # `typing.TextIO` would cost an import of `typing` on every lookup; streams are TextIOBase.
 
@@ -23,30 +23,37 @@ from flaskref.search import Result
 def to_json(query: str, results: Sequence[Result]) -> str:
     """The `--json` document; `shared/eval/score.py` and editor plugins read these keys.
 
+    Every result has `kind` ("entry", "removed", "message") and the same fields whatever its
+    kind; a generated kind adds its own (`removed`: library, name, deprecated_in, removed_in,
+    replacement; `message`: library, version, file, line, function, condition). `path` is
+    empty for a generated kind: no file holds it.
+
     JSON escapes control characters itself; only undecodable bytes (lone surrogates, which
     no UTF-8 can carry) are written as `\\xNN` text.
     """
     return json.dumps(
-        {
-            "query": escape_surrogates(query),
-            "results": [
-                {
-                    "id": r.entry.id,
-                    "title": r.entry.title,
-                    "topic": r.entry.topic,
-                    "errors": list(r.entry.errors),
-                    "symptom": r.entry.symptom,
-                    "fix": r.entry.fix,
-                    "score": r.score,
-                    "path": escape_surrogates(r.entry.path),
-                    "why": [escape_surrogates(w) for w in r.why],
-                }
-                for r in results
-            ],
-        },
+        {"query": escape_surrogates(query), "results": [_json_result(r) for r in results]},
         indent=2,
         ensure_ascii=False,
     )
+
+
+def _json_result(r: Result) -> dict[str, object]:
+    doc: dict[str, object] = {
+        "id": r.entry.id,
+        "kind": r.kind,
+        "title": r.entry.title,
+        "topic": r.entry.topic,
+        "errors": list(r.entry.errors),
+        "symptom": r.entry.symptom,
+        "fix": r.entry.fix,
+        "score": r.score,
+        "path": escape_surrogates(r.entry.path),
+        "why": [escape_surrogates(w) for w in r.why],
+    }
+    for key, value in (r.details or {}).items():
+        doc.setdefault(key, escape_surrogates(value) if isinstance(value, str) else value)
+    return doc
 
 
 def shown(entry: Entry) -> Entry:
@@ -62,14 +69,14 @@ def shown(entry: Entry) -> Entry:
         errors=tuple(sanitize(e) for e in entry.errors),
         body=sanitize(entry.body),
         blocks=tuple(
-            CodeBlock(sanitize(b.lang), sanitize(b.label), sanitize(b.code), b.line)
+            CodeBlock(sanitize(b.lang), sanitize(b.label), sanitize(b.code), b.line, b.note)
             for b in entry.blocks
         ),
     )
 
 
 def _shown_result(result: Result) -> Result:
-    return Result(shown(result.entry), result.score, tuple(sanitize(w) for w in result.why))
+    return result._replace(entry=shown(result.entry), why=tuple(sanitize(w) for w in result.why))
 
 
 def _wrap(label: str, text: str, width: int) -> list[str]:
@@ -109,13 +116,44 @@ def print_results(
     if color:
         _print_rich_entry(best, out, width)
     else:
-        out.write("\n".join(plain_entry(best.entry, width, best.score)) + "\n")
+        generated = best.kind != "entry"
+        out.write("\n".join(plain_entry(best.entry, width, best.score, code=not generated)) + "\n")
+        if generated:  # no file to `show`: the details (replacement, source lines) come here
+            out.write("\n" + "\n".join(plain_markdown(best.entry.body, width)) + "\n")
         if best.why:
             out.write("\n" + "\n".join(_wrap("Matched", "; ".join(best.why), width)) + "\n")
-        out.write(f"More     flaskref show {best.entry.id}\n")
+        if not generated:
+            out.write(f"More     flaskref show {best.entry.id}\n")
     if rest:
         out.write("\nAlso:\n")
         out.write(_listing(rest, width, start=2))
+
+
+def plain_markdown(body: str, width: int = 80) -> list[str]:
+    """A short Markdown body as plain lines: headings as words, paragraphs and list items
+    wrapped to `width`, code indented by four spaces."""
+    out: list[str] = []
+    in_code = False
+    for line in body.splitlines():
+        if line.startswith("```"):
+            in_code = not in_code
+            continue
+        if in_code:
+            out.append(("    " + line) if line else "")
+        elif line.startswith("#"):
+            out.append(line.lstrip("#").strip())
+        elif line.strip():
+            indent = " " * (len(line) - len(line.lstrip()))
+            bullet = "- " if line.lstrip().startswith(("- ", "> ")) else ""
+            out += textwrap.wrap(
+                line.strip(),
+                width=width,
+                initial_indent=indent,
+                subsequent_indent=indent + " " * len(bullet),
+            )
+        else:
+            out.append("")
+    return out
 
 
 def _listing(results: Sequence[Result], width: int, start: int = 1) -> str:
@@ -189,6 +227,13 @@ def _print_rich_entry(result: Result, out: TextIOBase, width: int) -> None:
 
     console = Console(file=out, width=width, highlight=False, force_terminal=True)
     _print_rich_header(console, result.entry, result.score)
+    if result.kind != "entry":  # no file to `show`: the details come here
+        from rich.markdown import Markdown
+
+        console.print(Markdown(result.entry.body, code_theme="monokai", hyperlinks=False))
+        if result.why:
+            console.print(Text("Matched  " + "; ".join(result.why), style="dim"))
+        return
     code = result.entry.right_code
     if code:
         console.print()

@@ -23,9 +23,10 @@ from typing import NamedTuple
 from flaskref import evidence, messages
 from flaskref.entry import Entry, Problem
 from flaskref.query import ParsedQuery, parse
+from flaskref.result import CONFIDENT, Result
 
-CONFIDENT = 0.45
-"""Results scoring below this are offered as "nearest", never as the answer."""
+__all__ = ["CONFIDENT", "Engine", "Result", "search"]
+
 DOUBT = 0.42
 """Where doubtful answers are put (see `_doubt`): between this and CONFIDENT, listed first
 among the unsure, never presented as the answer."""
@@ -99,17 +100,6 @@ FUZZY_CHARS = (5, 32)
 grows with its length, and a typo of a longer word is rare."""
 
 
-class Result(NamedTuple):
-    entry: Entry
-    score: float
-    """Confidence in [0, 1]."""
-    why: tuple[str, ...]
-
-    @property
-    def confident(self) -> bool:
-        return self.score >= CONFIDENT
-
-
 class Engine:
     """An opened KB index plus the ranking; keep one for many searches (the TUI does)."""
 
@@ -117,6 +107,7 @@ class Engine:
         from flaskref.index import open_index
 
         self._index = open_index(kb_dirs, rebuild=rebuild)
+        self._generated: dict[str, Entry] = {}
 
     @property
     def problems(self) -> tuple[Problem, ...]:
@@ -131,7 +122,10 @@ class Engine:
         return self._index.entries()
 
     def entry(self, entry_id: str) -> Entry | None:
-        return next((e for e in self.entries() if e.id == entry_id), None)
+        """An entry by id; also a generated answer (`removed:...`, `message:...`) of the
+        searches this engine made."""
+        found = next((e for e in self.entries() if e.id == entry_id), None)
+        return found or self._generated.get(entry_id)
 
     def close(self) -> None:
         self._index.close()
@@ -140,7 +134,11 @@ class Engine:
         parsed = parse(text)
         if parsed.is_empty:
             return []
-        return _rank(self._index, parsed, limit, topic)
+        results = _rank(self._index, parsed, limit, topic)
+        for r in results:
+            if r.kind != "entry":
+                self._generated[r.entry.id] = r.entry
+        return results
 
 
 def search(
@@ -480,13 +478,36 @@ def _rank(index, parsed: ParsedQuery, limit: int, topic: str | None) -> list[Res
             why.append(f"exception {parsed.primary.name}" + (f" raised in {libs}" if libs else ""))
         if hit and not t_score:
             why.append(f"words: {coverage:.0%} of the query matched")
-        tier = 1 if exact and not doubt else 0
+        tier = TIER_EXACT if exact and not doubt else TIER_OTHER
+        if tier == TIER_EXACT:
+            why.extend(index.sources(entry.id))  # where the library prints it
         tiered.append((tier, Result(entry, round(min(score, 1.0), 3), tuple(why))))
 
+    if parsed.primary and (topic is None or topic in ("upgrades",)):
+        tiered.extend(_generated(parsed, tiered))
     tiered.sort(key=lambda tr: (-tr[0], -tr[1].score, tr[1].entry.title))
     results = _monotonic([r for _, r in tiered[: max(limit, 1) + 2]])
     results = _apply_versions(results)
     return results[:limit]
+
+
+# Tiers, best first: an entry whose template fits the message exactly and that is about its
+# names; a removed API the message names; a library message the catalog knows; the rest.
+TIER_EXACT, TIER_REMOVED, TIER_MESSAGE, TIER_OTHER = 3, 2, 1, 0
+
+
+def _generated(parsed: ParsedQuery, tiered: list[tuple[int, Result]]) -> list[tuple[int, Result]]:
+    """Answers from the removed-API table, else the message catalog (see `generated`)."""
+    from flaskref import generated
+
+    removed = generated.removed_answers(parsed)
+    if removed:
+        return [(TIER_REMOVED, r) for r in removed]
+    if any(tier == TIER_EXACT for tier, _ in tiered):
+        return []  # an entry explains the message: its `why` already says where it comes from
+    return [
+        (TIER_MESSAGE if r.confident else TIER_OTHER, r) for r in generated.message_answers(parsed)
+    ]
 
 
 def _monotonic(results: list[Result]) -> list[Result]:

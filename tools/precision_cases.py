@@ -294,7 +294,7 @@ MESSAGES = [
     ),
     (
         "click-bad-int",
-        r"is not a valid integer",
+        r"is not a valid integer|Invalid value for",
         "import click\n@click.command()\n@click.option('--count', type=int)\ndef c(count):\n    pass\n"
         "c(['--count', 'many'])",
         False,

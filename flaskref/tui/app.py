@@ -21,8 +21,8 @@ from textual.theme import Theme
 from textual.widgets import Footer, Input, OptionList, Static
 
 from flaskref.entry import Entry
+from flaskref.result import Result
 from flaskref.sanitize import sanitize
-from flaskref.search import Result
 from flaskref.tui import keys, settings, texts
 from flaskref.tui.commands import EntryCommands, app_commands
 from flaskref.tui.entry_view import EntryView
@@ -308,6 +308,8 @@ class FlaskrefApp(App[None]):
     def open_entry(self, entry_id: str, push: bool = True) -> None:
         """Show an entry now (a link, the palette, a topic); with `push`, escape comes back."""
         entry = self._by_id.get(entry_id)
+        if entry is None and entry_id in self._results:  # a generated answer (removed API...)
+            entry = self._results[entry_id].entry
         if entry is None:
             self.notify(
                 f"No entry {entry_id!r} in the knowledge base", severity="warning", markup=False

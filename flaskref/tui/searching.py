@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Protocol
 
 from flaskref.entry import Entry, Problem
-from flaskref.search import Result
+from flaskref.result import Result
 
 RESULTS = 20
 """How many results a search lists."""

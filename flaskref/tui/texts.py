@@ -6,8 +6,8 @@ Entry text that goes into these (titles, topic names) is escaped for Markdown fi
 from __future__ import annotations
 
 from flaskref.entry import TOPICS, Entry
+from flaskref.result import Result
 from flaskref.sanitize import sanitize
-from flaskref.search import Result
 
 WELCOME = """\
 # flaskref

@@ -14,8 +14,8 @@ from textual.widgets.input import Selection
 from textual.widgets.option_list import Option
 
 from flaskref.entry import Entry
+from flaskref.result import Result
 from flaskref.sanitize import sanitize
-from flaskref.search import Result
 from flaskref.tui import paste
 
 

@@ -47,6 +47,7 @@ def test_json_shape(cli):
     first = doc["results"][0]
     assert set(first) == {
         "id",
+        "kind",
         "title",
         "topic",
         "errors",
@@ -56,10 +57,40 @@ def test_json_shape(cli):
         "path",
         "why",
     }
-    assert first["id"] == "working-outside-app-context"
+    assert first["id"] == "working-outside-app-context" and first["kind"] == "entry"
     assert isinstance(first["errors"], list) and isinstance(first["why"], list)
     assert 0 < first["score"] <= 1
     assert len(doc["results"]) <= 2
+
+
+BASE_KEYS = {"id", "kind", "title", "topic", "errors", "symptom", "fix", "score", "path", "why"}
+
+
+def test_json_of_a_removed_api(cli):
+    """Flask 2.2 renamed send_file's arguments: the KB's entry answers, the table's row follows
+    with its own keys, and both say the same version."""
+    query = "TypeError: send_file() got an unexpected keyword argument 'attachment_filename'"
+    results = json.loads(cli("--json", "-n", "3", query).out)["results"]
+    assert results[0]["kind"] == "entry" and "attachment_filename" in results[0]["title"]
+    row = next(r for r in results if r["kind"] == "removed")
+    assert set(row) == BASE_KEYS | {"library", "name", "deprecated_in", "removed_in", "replacement"}
+    assert row["library"] == "flask" and row["removed_in"].startswith("2.2")
+    assert "attachment_filename" in row["name"] and row["path"] == ""
+    assert row["title"] and row["errors"] and row["symptom"] and row["fix"]
+
+
+def test_json_and_text_of_a_library_message(cli):
+    query = "TypeError: can't provide both json and data"
+    res = cli("--json", "-n", "1", query)
+    first = json.loads(res.out)["results"][0]
+    assert res.code == 0 and first["kind"] == "message"
+    assert set(first) == BASE_KEYS | {"library", "version", "file", "line", "function", "condition"}
+    assert first["library"] == "werkzeug" and first["file"] == "werkzeug/test.py"
+    assert isinstance(first["line"], int) and first["condition"]
+    text = cli(query)
+    assert text.code == 0 and 'raise TypeError("can\'t provide both json and data")' in text.out
+    assert "flaskref show" not in text.out.split("Also:")[0]  # no file to show: it is all here
+    assert max(len(line) for line in text.out.splitlines()) <= 80
 
 
 def test_traceback_on_stdin(cli):

@@ -96,3 +96,25 @@ async def test_editing_the_users_own_entry_edits_it_in_place(monkeypatch, fake_e
         await settle(pilot, rounds=8)
         assert app.current.fix == "Edited in my editor."
         assert not paths.user_kb_dir().exists()
+
+
+async def test_a_generated_answer_opens_but_cannot_be_edited(monkeypatch, fake_editor):
+    """A removed-API row has no file behind it: it is shown, and edit stays greyed out."""
+    monkeypatch.setenv("EDITOR", str(fake_editor))
+    app = FlaskrefApp(kb_dirs=paths.kb_dirs())
+    monkeypatch.setattr(app, "suspend", contextlib.nullcontext)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await settle(pilot)
+        app.query_one(
+            QueryBox
+        ).value = (
+            "ImportError: cannot import name 'FallbackAsyncAdaptedQueuePool' from 'sqlalchemy.pool'"
+        )
+        await settle(pilot, rounds=8)
+        assert app.current is not None and app.current.id.startswith("removed:")
+        assert app.check_action("copy_fix", ()) is True
+        assert app.check_action("edit", ()) is None
+        await pilot.press("f5")
+        await settle(pilot)
+        assert app.is_running and app.current.id.startswith("removed:")
+    assert not paths.user_kb_dir().exists()  # the editor never ran: nothing copied
