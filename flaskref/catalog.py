@@ -201,6 +201,12 @@ def find(message: str, limit: int = 3) -> list[Message]:
     return [row for _, _, row in scored[:limit]]
 
 
+def exception_names() -> frozenset[str]:
+    """The exception classes of the catalog whose names do not say they are one (`BadData`)."""
+    path = DATA / "catalog" / "exceptions.txt"
+    return frozenset(path.read_text("utf-8").split()) if path.exists() else frozenset()
+
+
 def shortlist() -> dict[str, int]:
     """Every shortlist word and its shard number (for tests and inspection)."""
     return {w: i for i, line in enumerate(_key_text().split("\n")) for w in line.split()}

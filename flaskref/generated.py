@@ -53,10 +53,22 @@ def message_answers(parsed: ParsedQuery, limit: int = 1) -> list[Result]:
 
     out = []
     for msg in catalog.find(primary.line[:MAX_CHARS], limit=limit):
-        score = UNSURE_MESSAGE_SCORE if evidence.is_generic(msg.template) else MESSAGE_SCORE
+        score = MESSAGE_SCORE
+        if evidence.is_generic(msg.template) or _other_class(primary.name, msg.exception):
+            score = UNSURE_MESSAGE_SCORE
         why = f"{entry_library(msg.library)} {msg.version} prints it: {msg.file}:{msg.line}"
         out.append(Result(msg.to_entry(), score, (why,), "message", msg.fields()))
     return out
+
+
+def _other_class(pasted: str, raised: str) -> bool:
+    """The paste names an exception class and the library raises another one there: the
+    words agree by chance ("404 Not Found" is no gunicorn "{config_file} not found")."""
+    return (
+        pasted.isidentifier()
+        and raised.isidentifier()
+        and pasted not in (raised, "Error", "Exception")
+    )
 
 
 def sources(templates: tuple[str, ...]) -> list[str]:

@@ -52,7 +52,9 @@ _EXC_REPR = re.compile(
     rf"(?P<type>{_NAME}(?:Error|Exception|Warning))\("
     r"(?:'(?P<msg1>(?:[^'\\\n]|\\.)*+)'|\"(?P<msg2>(?:[^\"\\\n]|\\.)*+)\")\)"
 )
-_EXC_SUFFIX = re.compile(r"(?:Error|Exception|Exit|Warning|NotFound|Interrupt|Found)$")
+EXCEPTION_SUFFIX = re.compile(r"(?:Error|Exception|Exit|Warning|NotFound|Interrupt|Found)$")
+"""How Python's exception classes are usually named; the catalog lists the others."""
+_EXC_SUFFIX = EXCEPTION_SUFFIX
 _HTTP_PAGE = re.compile(
     r"^(?P<code>[1-5]\d\d)\s+(?P<reason>[A-Z][A-Za-z' ]+?)(?::\s*(?P<msg>.*))?$"
 )
@@ -378,7 +380,11 @@ def _inline_errors(line: str) -> list[RaisedError]:
     m = _EXC_LINE.match(stripped)
     if (
         m
-        and (_EXC_SUFFIX.search(m.group("type")) or "." in m.group("type"))
+        and (
+            _EXC_SUFFIX.search(m.group("type"))
+            or "." in m.group("type")
+            or (m.group("msg") and m.group("type") in _unsuffixed_exceptions())
+        )
         and (m.group("msg") is not None or _EXC_SUFFIX.search(m.group("type")))
     ):
         found.append(RaisedError(m.group("type"), (m.group("msg") or "").strip()))
@@ -390,6 +396,20 @@ def _inline_errors(line: str) -> list[RaisedError]:
     if m2 and m2.group("msg") and m2.start() > 0:
         found.append(RaisedError(m2.group("type"), m2.group("msg").strip()))
     return found
+
+
+def _unsuffixed_exceptions() -> frozenset[str]:
+    """The libraries' exception classes whose names do not end like one (`BadSignature`),
+    read from the message catalog the first time a line could start with one."""
+    global _UNSUFFIXED
+    if _UNSUFFIXED is None:
+        from flaskref.catalog import exception_names
+
+        _UNSUFFIXED = exception_names()
+    return _UNSUFFIXED
+
+
+_UNSUFFIXED: frozenset[str] | None = None
 
 
 def _looks_structural(line: str) -> bool:

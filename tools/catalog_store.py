@@ -2,6 +2,8 @@
 
     catalog/keys.txt    line N: " word word ... " the shortlist words filed in shard N
     catalog/NN.json     {shortlist word: [row, ...]}, a row being a list in `FIELDS` order
+    catalog/exceptions.txt  the exception classes whose names do not say they are one
+                        (`BadData`, `Forbidden`): a pasted `BadData: ...` line is an error
 
 A template is filed under one word: its rarest literal word that a placeholder does not touch
 (a message with the template in it always contains that word as a whole token). Shards hold
@@ -21,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from flaskref.catalog import FIELDS, key_words  # noqa: E402
+from flaskref.query import EXCEPTION_SUFFIX  # noqa: E402
 
 SHARD_BYTES = 8_000
 
@@ -79,7 +82,24 @@ def write(out: Path, rows: list[Row]) -> dict[str, int]:
         " " + " ".join(w for w in sorted(keys) if keys[w] == i) + " " for i in range(len(shards))
     ]
     (folder / "keys.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (folder / "exceptions.txt").write_text(
+        "".join(f"{name}\n" for name in unsuffixed_exceptions(rows)), encoding="utf-8"
+    )
     return keys
+
+
+def unsuffixed_exceptions(rows: list[Row]) -> list[str]:
+    """Exception classes named without Error/Exception/Warning/...: Python's naming does not
+    reveal them, so the query parser needs the list."""
+    return sorted(
+        {
+            r.exception
+            for r in rows
+            if r.exception.isidentifier()
+            and r.exception[:1].isupper()
+            and not EXCEPTION_SUFFIX.search(r.exception)
+        }
+    )
 
 
 def _dump(path: Path, data: object) -> None:

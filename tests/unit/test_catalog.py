@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.metadata
+import json
 import subprocess
 import sys
 import sysconfig
@@ -136,3 +137,19 @@ def test_importing_reads_no_data():
         "assert not catalog._CACHE and not removed._CACHE\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def test_the_unsuffixed_exception_list_is_the_catalogs_own():
+    """exceptions.txt is written with the shards; it must name exactly the catalog's classes
+    that Python's naming does not reveal, or a regenerated catalog left it stale."""
+    from flaskref.query import EXCEPTION_SUFFIX
+
+    raised = set()
+    for shard in (catalog.DATA / "catalog").glob("*.json"):
+        for rows in json.loads(shard.read_text("utf-8")).values():
+            raised.update(catalog.Message(*row).exception for row in rows)
+    expected = {
+        n for n in raised if n.isidentifier() and n[:1].isupper() and not EXCEPTION_SUFFIX.search(n)
+    }
+    assert catalog.exception_names() == expected
+    assert {"BadData", "BadSignature", "Forbidden"} <= expected

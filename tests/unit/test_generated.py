@@ -66,3 +66,12 @@ def test_a_generic_catalog_message_is_offered_but_never_confident(bundled_engine
     assert evidence.is_generic(msg.template)
     offered = [r for r in bundled_engine.search(line, limit=3) if r.kind == "message"]
     assert offered and not any(r.confident for r in offered)
+
+
+def test_a_catalog_message_of_another_exception_class_is_not_the_answer(bundled_engine):
+    # gunicorn's "{config_file} not found" is a ConfigError: a 404 page shares its words only.
+    line = "NotFound: 404 Not Found: The requested URL was not found on the server."
+    assert any(m.exception == "ConfigError" for m in catalog.find(line, limit=3))
+    results = bundled_engine.search(line, limit=3)
+    assert results[0].kind == "entry" and results[0].entry.id == "trailing-slash-404"
+    assert not any(r.confident for r in results if r.kind == "message")

@@ -186,3 +186,13 @@ def test_windows_jinja_traceback_tail():
     )
     parsed = parse(text)
     assert parsed.primary.name == "TemplateNotFound" and parsed.libraries == ("jinja2",)
+
+
+def test_a_library_exception_named_unlike_one_is_still_the_error():
+    # itsdangerous' BadData and Werkzeug's Forbidden do not end in Error: the catalog knows them.
+    parsed = parse("BadData: Invalid base64-encoded data")
+    assert [(e.type, e.message) for e in parsed.errors] == [
+        ("BadData", "Invalid base64-encoded data")
+    ]
+    # A capitalised word and a colon in prose stays prose.
+    assert parse("Note: my session is not persisting").errors == ()
