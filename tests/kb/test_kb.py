@@ -1,21 +1,13 @@
 """The bundled KB: valid, complete, its error messages reproduced by the real libraries.
 
-Reproducers run in subprocesses (a fresh temporary folder each, a timeout, no FLASK_* from the
-environment), all at once in a thread pool because each spends most of its time importing
-Flask; every test then asserts on its own entry's outcome.
+Reproducers run in processes of their own, in the background while the rest of the suite runs
+(`blocks.py`); every test then asserts on its own entry's outcome.
 """
 
 from __future__ import annotations
 
 import difflib
-import hashlib
-import os
 import re
-import subprocess
-import sys
-import tempfile
-from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 
@@ -25,10 +17,14 @@ from flaskref.messages import matches
 from flaskref.search import Engine
 from flaskref.versions import check as versions_note
 
+from . import blocks
+from .blocks import block as _block
+from .blocks import job_key as _job_key
+from .blocks import runs as _runs
+
 KB = kb.load([paths.bundled_kb_dir()])
 ENTRIES = sorted(KB.entries, key=lambda e: e.id)
 SEED_POINTS = [f"S{n:02d}" for n in range(1, 34)]
-TIMEOUT = 90
 
 
 def test_kb_is_clean():
@@ -95,10 +91,9 @@ def test_every_library_error_entry_has_a_reproducer_or_says_why():
 # -- running the code blocks -----------------------------------------------------------------
 #
 # Every `python reproduce` and `python fixed` block, and every `python right` block that carries
-# no note (see `flaskref.entry.BLOCK_NOTES`), runs in a subprocess. Only the blocks of the tests
-# that were selected run (`pytest -k one-entry` waits for one), all at once in a thread pool, and
-# where pytest's cache is on, an outcome is reused while the block's code and the installed
-# distributions stay the same. CI runs with `-p no:cacheprovider`: everything runs there.
+# no note (see `flaskref.entry.BLOCK_NOTES`), runs in a process of its own (`blocks.py`). The
+# blocks of the selected tests start in the background as soon as the tests are collected, and
+# these tests run last, so the rest of the suite runs meanwhile.
 
 WITH_REPRO = [e for e in ENTRIES if e.code("reproduce")]
 WITH_FIXED = [e for e in ENTRIES if e.code("fixed")]
@@ -108,104 +103,11 @@ RUNNABLE_RIGHT = [
     for n, b in enumerate(e.code("right"))
     if b.lang == "python" and not b.note
 ]
-#: What a right block finds in its environment: the settings the KB tells people to read
-#: from it, with values that need no server.
-RIGHT_ENV = {"SECRET_KEY": "test-secret-key", "DATABASE_URL": "sqlite://"}
-#: Right blocks run as an imported module, so an `if __name__ == "__main__": app.run()` guard
-#: shows how to start the app without starting a server in the tests.
-_AS_MODULE = "import runpy, sys; runpy.run_path(sys.argv[1], run_name='__flaskref_check__')"
 
 
-def _run_block(code: str, env_extra: dict[str, str], as_module: bool) -> tuple[int, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "PYTHONPATH"))}
-    env.update(env_extra)
-    with tempfile.TemporaryDirectory() as tmp:
-        env["HOME"] = tmp
-        script = Path(tmp) / "block.py"
-        script.write_text(code, encoding="utf-8")
-        argv = (
-            [sys.executable, "-c", _AS_MODULE, str(script)]
-            if as_module
-            else [
-                sys.executable,
-                str(script),
-            ]
-        )
-        try:
-            proc = subprocess.run(
-                argv, cwd=tmp, env=env, capture_output=True, text=True, timeout=TIMEOUT
-            )
-        except subprocess.TimeoutExpired as exc:
-            return -1, f"timed out after {TIMEOUT}s: {exc.stdout or ''}{exc.stderr or ''}"
-    return proc.returncode, proc.stdout + proc.stderr
-
-
-def _block(entry: Entry, label: str, n: int = 0):
-    return entry.code(label)[n]
-
-
-def _job_key(entry: Entry, label: str, n: int) -> str:
-    return f"{entry.id}/{label}/{n}"
-
-
-def _environment_fingerprint() -> str:
-    """The interpreter and every installed distribution: an outcome depends on them."""
-    from importlib.metadata import distributions
-
-    dists = sorted(f"{d.metadata['Name']}=={d.version}" for d in distributions())
-    return hashlib.sha256("\n".join([sys.version, *dists]).encode()).hexdigest()
-
-
-@pytest.fixture(scope="session")
-def outcomes(request) -> dict[str, tuple[int, str]]:
-    wanted: dict[str, tuple[Entry, str, int]] = {}
-    for item in request.session.items:
-        params = getattr(getattr(item, "callspec", None), "params", {})
-        entry = params.get("entry")
-        label = getattr(item.function, "block_label", None)
-        if entry is None or label is None:
-            continue
-        if label == "right":
-            entry, n = entry
-        else:
-            n = 0
-        if not versions_note(entry.versions):
-            wanted[_job_key(entry, label, n)] = (entry, label, n)
-
-    cache = getattr(request.config, "cache", None)
-    env_fp = _environment_fingerprint() if cache is not None else ""
-    done: dict[str, tuple[int, str]] = {}
-    todo = []
-    for key, (entry, label, n) in wanted.items():
-        code = _block(entry, label, n).code
-        digest = hashlib.sha256(f"{env_fp}\0{label}\0{code}".encode()).hexdigest()
-        cached = cache.get(f"flaskref/kb-blocks/{digest}", None) if cache is not None else None
-        if cached is not None:
-            done[key] = (cached[0], cached[1])
-        else:
-            todo.append((key, digest, entry, label, n))
-
-    def run(job):
-        key, digest, entry, label, n = job
-        right = label == "right"
-        return _run_block(_block(entry, label, n).code, RIGHT_ENV if right else {}, right)
-
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        for (key, digest, *_), out in zip(todo, pool.map(run, todo), strict=True):
-            done[key] = out
-            if cache is not None and out[0] != -1:  # a timeout may be the machine's load
-                cache.set(f"flaskref/kb-blocks/{digest}", list(out))
-    return done
-
-
-def _runs(label: str):
-    """Mark a test as one that needs its entry's `label` block run (see `outcomes`)."""
-
-    def mark(test):
-        test.block_label = label
-        return test
-
-    return mark
+@pytest.fixture
+def outcomes():
+    return blocks.RUNNING
 
 
 def _skip_if_other_versions(entry: Entry) -> None:
