@@ -99,8 +99,26 @@ class RemovedTable:
         return self.names.get((module, name)) or self.module(f"{module}.{name}")
 
 
+#: Removals the generated table does not hold: older than the releases it compares (Flask 1.0
+#: on), or made in a way its diff of public names does not see. Projects still carry them.
+EARLIER = (
+    Removal(
+        "flask",
+        "flask.ext",
+        "",
+        "ext",
+        "module",
+        "0.11",
+        "1.0",
+        "Import the extension's own package (`flask_sqlalchemy`, not `flask.ext.sqlalchemy`)",
+    ),
+    Removal("flask-wtf", "flask_wtf", "", "Form", "name", "0.13", "1.0.0", "FlaskForm"),
+)
+
+
 def default_table() -> RemovedTable:
-    """The table shipped with flaskref (`flaskref/removed.py`, generated from the releases)."""
+    """The table shipped with flaskref (`flaskref/removed.py`, generated from the releases),
+    with the `EARLIER` removals."""
     from flaskref import removed
 
-    return RemovedTable.from_rows(removed.rows())
+    return RemovedTable.from_rows([*removed.rows(), *EARLIER])

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 
+from flaskref.catalog import library_names
 from flaskref.scan.context import FileContext
 from flaskref.scan.names import call_name
 from flaskref.scan.removed_table import Removal
@@ -70,7 +71,8 @@ def entry_for(row: Removal) -> str:
 
 
 def message(row: Removal) -> str:
-    text = f"`{row.dotted}` was removed in {row.library} {row.removed_in}".rstrip()
+    library = library_names().get(row.library, row.library)
+    text = f"`{row.dotted}` was removed in {library} {row.removed_in}".rstrip()
     if row.deprecated_in:
         text += f" (deprecated since {row.deprecated_in})"
     if row.replacement:
