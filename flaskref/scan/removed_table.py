@@ -99,8 +99,8 @@ class RemovedTable:
         return self.names.get((module, name)) or self.module(f"{module}.{name}")
 
 
-#: Removals the generated table does not hold: older than the releases it compares (Flask 1.0
-#: on), or made in a way its diff of public names does not see. Projects still carry them.
+#: Removals older than the releases the generated table compares (Flask 1.0 on), which
+#: projects still carry.
 EARLIER = (
     Removal(
         "flask",
@@ -112,7 +112,6 @@ EARLIER = (
         "1.0",
         "Import the extension's own package (`flask_sqlalchemy`, not `flask.ext.sqlalchemy`)",
     ),
-    Removal("flask-wtf", "flask_wtf", "", "Form", "name", "0.13", "1.0.0", "FlaskForm"),
 )
 
 
