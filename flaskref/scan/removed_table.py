@@ -25,6 +25,13 @@ FIELDS = (
 )
 
 
+#: Classes whose instances the rule recognises in source (`app = Flask(...)`, blueprints):
+#: attribute rows of other classes are left out.
+APP_OWNERS = ("Flask", "App", "Scaffold")
+BLUEPRINT_OWNERS = ("Blueprint", "Scaffold")
+RECOGNISED_OWNERS = frozenset(APP_OWNERS + BLUEPRINT_OWNERS)
+
+
 @dataclass(frozen=True)
 class Removal:
     library: str
@@ -57,6 +64,9 @@ class RemovedTable:
     #: Top-level packages and attribute names with a row: a file that mentions none of them
     #: needs no look-up (see `rules.TRIGGERS`).
     words: tuple[bytes, ...] = ()
+    #: Every last name an attribute access can end in to be worth a look-up: removed names
+    #: (`werkzeug.urls.url_quote`), modules (`werkzeug.contrib`) and app/blueprint attributes.
+    attribute_words: frozenset[str] = frozenset()
 
     def mentioned(self, source: bytes) -> bool:
         return any(word in source for word in self.words)
@@ -77,12 +87,19 @@ class RemovedTable:
             elif row.kind == "name":
                 table.names.setdefault((row.module, row.name), row)
             elif row.kind == "attribute":
-                table.attributes.setdefault(row.name, []).append(row)
+                # Only an app's or a blueprint's attributes can be told from source.
+                if row.owner.rsplit(".", 1)[-1] in RECOGNISED_OWNERS:
+                    table.attributes.setdefault(row.name, []).append(row)
             elif row.kind == "keyword":
                 # A constructor's keyword is passed where the class is called.
                 callee = row.owner.removesuffix(".__init__").rsplit(".", 1)[-1]
                 table.keywords.setdefault((callee, row.name), []).append(row)
         words = {r for r in roots if r} | set(table.attributes)
+        table.attribute_words = frozenset(
+            {name for _, name in table.names}
+            | {module.rsplit(".", 1)[-1] for module in table.modules}
+            | set(table.attributes)
+        )
         table.words = tuple(sorted(w.encode() for w in words))
         return table
 

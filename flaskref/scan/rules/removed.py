@@ -14,7 +14,7 @@ import ast
 from flaskref.catalog import library_names
 from flaskref.scan.context import FileContext
 from flaskref.scan.names import call_name
-from flaskref.scan.removed_table import Removal
+from flaskref.scan.removed_table import APP_OWNERS, BLUEPRINT_OWNERS, Removal
 
 #: (module prefix, name or "") -> the KB entry explaining that removal; the first match wins,
 #: anything else gets the general entry.
@@ -53,9 +53,6 @@ ENTRIES = (
     (("werkzeug", ""), "werkzeug-top-level-imports-removed"),
 )
 GENERAL = "removed-api-replacements"
-#: Owners whose instances we can recognise in source, by the class name ending the owner.
-APP_OWNERS = ("Flask", "App", "Scaffold")
-BLUEPRINT_OWNERS = ("Blueprint", "Scaffold")
 #: Covered by send-file-attachment-filename.
 SEND_FILE = frozenset({"send_file", "send_from_directory"})
 
@@ -118,7 +115,7 @@ class RemovedApi:
                 self._report(node, row)
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
-        if not self.active:
+        if not self.active or node.attr not in self.table.attribute_words:
             return
         ctx = self.ctx
         qualified = ctx.resolve(node)
