@@ -5,7 +5,7 @@ The cache folder itself (trust, damage, races, pruning) is tested in test_cache.
 
 import os
 
-from flaskref.index import analyze
+from flaskref.analysis import analyze
 from flaskref.search import Engine
 
 
