@@ -26,15 +26,20 @@ class KB(NamedTuple):
 
 def entry_files(dirs: list[Path]) -> list[Path]:
     """Every entry file below the folders, in a stable order (READMEs are documentation)."""
-    files: list[Path] = []
-    for root in dirs:
-        if not root.is_dir():
+    return [Path(p) for p in _entry_paths([str(root) for root in dirs])]
+
+
+def _entry_paths(roots: list[str]) -> list[str]:
+    """`entry_files` as strings (a lookup's fingerprint makes no `Path` per file)."""
+    files: list[str] = []
+    for root in roots:
+        if not os.path.isdir(root):
             continue
         for dirpath, dirnames, filenames in os.walk(root):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
             for name in sorted(filenames):
                 if name.endswith(".md") and name.lower() != "readme.md":
-                    files.append(Path(dirpath) / name)
+                    files.append(os.path.join(dirpath, name))
     return files
 
 
@@ -47,9 +52,9 @@ def fingerprint(dirs: list[Path], schema_version: int) -> str:
     """
     parts = [f"{schema_version}:{__version__}"]
     parts += [f"dir:{root}:{root.is_dir()}" for root in dirs]  # a folder appearing counts
-    for path in entry_files(dirs):
+    for path in _entry_paths([str(root) for root in dirs]):
         try:
-            st = path.stat()
+            st = os.stat(path)
         except OSError:
             continue
         parts.append(f"{path}\0{st.st_size}\0{st.st_mtime_ns}")
