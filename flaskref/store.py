@@ -19,8 +19,10 @@ index's manifest, and each block only if its digest is the one in the header.
 
 from __future__ import annotations
 
+import heapq
 import marshal
 import os
+from array import array
 from collections.abc import Callable, Iterable
 from math import log
 from typing import NamedTuple
@@ -70,20 +72,31 @@ def digest(data: bytes) -> str:
     return blake2b(data, digest_size=16).hexdigest()
 
 
+def bm25(idf: float, tf: float, fl: float, avgfl: float) -> float:
+    """Whoosh's `scoring.bm25`, the same expression in the same order (so the same bits)."""
+    return idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
+
+
 class Writer:
-    """Collects blocks into `store.data` and returns where each one went."""
+    """Collects blocks into `store.data`; each is known by its number in the header's table
+    of offsets, sizes and digests."""
 
     def __init__(self, folder: str) -> None:
         self._folder = folder
         self._fh = open(os.path.join(folder, DATA), "wb")  # noqa: SIM115 - closed in finish()
+        self._offsets = array("Q")
+        self._sizes = array("I")
+        self._digests: list[bytes] = []
         self._offset = 0
 
-    def block(self, value: object) -> tuple[int, int, bytes]:
+    def block(self, value: object) -> int:
         data = marshal.dumps(value)
         self._fh.write(data)
-        where = (self._offset, len(data), blake2b(data, digest_size=16).digest())
+        self._offsets.append(self._offset)
+        self._sizes.append(len(data))
+        self._digests.append(blake2b(data, digest_size=16).digest())
         self._offset += len(data)
-        return where
+        return len(self._sizes) - 1
 
     def close(self) -> None:
         self._fh.close()
@@ -91,12 +104,18 @@ class Writer:
     def finish(self, header: dict) -> str:
         """Write the header; returns its digest, for the manifest."""
         self._fh.close()
-        head = marshal.dumps({**header, "version": VERSION})
+        table = (self._offsets.tobytes(), self._sizes.tobytes(), b"".join(self._digests))
+        head = marshal.dumps({**header, "blocks": table, "version": VERSION})
         tmp = os.path.join(self._folder, HEAD + ".tmp")
         with open(tmp, "wb") as fh:
             fh.write(head)
         os.replace(tmp, os.path.join(self._folder, HEAD))
         return digest(head)
+
+
+def _ints(data: bytes, code: str):
+    """An array's bytes as a sequence of numbers, without copying."""
+    return memoryview(data).cast(code)
 
 
 class Store:
@@ -110,34 +129,42 @@ class Store:
         self.header = marshal.loads(head)
         if not isinstance(self.header, dict) or self.header.get("version") != VERSION:
             raise Damaged(f"{folder}: {HEAD} is of another layout")
-        self._fd = os.open(os.path.join(folder, DATA), os.O_RDONLY)
         h = self.header
+        offsets, sizes, self._digests = h["blocks"]
+        self._offsets, self._sizes = _ints(offsets, "Q"), _ints(sizes, "I")
         self.fields: tuple[str, ...] = h["fields"]
         self.doc_count_all: int = h["dc_all"]
         self.doc_count: int = h["dc"]
-        self._avgfl: tuple[float, ...] = h["avgfl"]
-        self._lengths: tuple[tuple[int, ...], ...] = h["lengths"]
-        self._terms: dict[str, tuple[int, int, bytes]] = h["terms"]
+        self._terms: dict[str, int] = h["terms"]
         self._cache: dict[str, dict] = {}
+        self._fd: int | None = os.open(os.path.join(folder, DATA), os.O_RDONLY)
 
     def close(self) -> None:
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
 
-    def block(self, where: tuple[int, int, bytes]):
-        offset, size, expected = where
-        data = os.pread(self._fd, size, offset)
-        if len(data) != size or blake2b(data, digest_size=16).digest() != expected:
+    def block(self, n: int):
+        """Block number n, unmarshalled once its digest is checked."""
+        size = self._sizes[n]
+        data = os.pread(self._fd, size, self._offsets[n])
+        if (
+            len(data) != size
+            or blake2b(data, digest_size=16).digest() != self._digests[16 * n : 16 * n + 16]
+        ):
             raise Damaged("a block of the compact store is not what was written")
         return marshal.loads(data)
 
-    def postings(self, term: str) -> dict[int, tuple[tuple[int, ...], tuple[float, ...], int]]:
-        """A term's postings: field number -> (document numbers, weights, doc frequency)."""
+    def postings(self, term: str) -> dict[int, tuple]:
+        """A term's postings: field number -> (document numbers, their BM25F scores, doc
+        frequency); the numbers as memoryviews of arrays."""
         found = self._cache.get(term)
         if found is None:
-            where = self._terms.get(term)
-            found = self.block(where) if where else {}
+            n = self._terms.get(term)
+            found = {}
+            if n is not None:
+                for fi, (docs, scores, df) in self.block(n).items():
+                    found[fi] = (_ints(docs, "I"), _ints(scores, "d"), df)
             self._cache[term] = found
         return found
 
@@ -146,15 +173,18 @@ class Store:
         return max((p[2] for p in self.postings(term).values()), default=0)
 
     def score(
-        self, terms: dict[str, float], field_boosts: dict[str, float], field_weight: dict
-    ) -> tuple[dict[int, float], dict[int, dict[str, float]]]:
+        self, terms: dict[str, float], field_boosts: dict[str, float]
+    ) -> tuple[list[float], set[int], list[tuple[str, str, object]]]:
         """BM25F of every document matching any term, as Whoosh scores an `Or` of
-        `Term(field, term, boost=weight * field_boost)`; and for each document the terms it
-        matched, with the `field_weight` of the best field each matched in."""
-        scores: dict[int, float] = {}
-        matched: dict[int, dict[str, float]] = {}
+        `Term(field, term, boost=weight * field_boost)`: each posting's score was Whoosh's
+        when the store was written, and Whoosh multiplies it by the boost.
+
+        Returns the scores by document number, the documents matched, and the (term, field,
+        documents) that matched, for `matched()`."""
+        acc = [0.0] * self.doc_count_all
+        touched: set[int] = set()
+        parts = []
         fields = {name: i for i, name in enumerate(self.fields)}
-        dc = self.doc_count_all
         for term, weight in terms.items():
             postings = self.postings(term)
             if not postings:
@@ -163,20 +193,13 @@ class Store:
                 found = postings.get(fields.get(name, -1))
                 if not found:
                     continue
-                docs, weights, df = found
-                idf = log(dc / (df + 1)) + 1
-                avgfl = self._avgfl[fields[name]] or 1
-                lengths = self._lengths[fields[name]]
+                docs, scores, _ = found
                 qb = weight * boost
-                fw = field_weight.get(name, 0.0)
-                for doc, tf in zip(docs, weights, strict=True):
-                    # Whoosh's bm25(idf, tf, fl, avgfl, B, K1), term for term
-                    s = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * lengths[doc] / avgfl)))
-                    scores[doc] = scores.get(doc, 0.0) + s * qb
-                    seen = matched.setdefault(doc, {})
-                    if seen.get(term, -1.0) < fw:
-                        seen[term] = fw
-        return scores, matched
+                for doc, s in zip(docs, scores, strict=True):
+                    acc[doc] += s * qb
+                touched.update(docs)
+                parts.append((term, name, docs))
+        return acc, touched, parts
 
 
 # -- serving lookups -------------------------------------------------------------------------
@@ -287,13 +310,20 @@ class StoreIndex:
     def _search(self, terms, field_boosts, *, topic=None, limit=40) -> list[Hit]:
         if not terms or not field_boosts:
             return []
-        scores, matched = self._store.score(terms, field_boosts, FIELD_WEIGHT)
+        acc, touched, parts = self._store.score(terms, field_boosts)
         if topic is not None:
             topics = self._store.header["topics"]
-            scores = {d: s for d, s in scores.items() if topics[d] == topic}
+            touched = {d for d in touched if topics[d] == topic}
         # Whoosh's order for an unlimited search: score, then document number.
-        best = sorted(scores.items(), key=lambda ds: (-ds[1], ds[0]))[:limit]
-        return [Hit(self._lean_entry(d), s, matched[d]) for d, s in best]
+        best = heapq.nsmallest(limit, touched, key=lambda d: (-acc[d], d))
+        chosen = set(best)
+        matched: dict[int, dict[str, float]] = {d: {} for d in best}
+        for term, name, docs in parts:
+            weight = FIELD_WEIGHT.get(name, 0.0)
+            for d in chosen.intersection(docs):
+                if matched[d].get(term, -1.0) < weight:
+                    matched[d][term] = weight
+        return [Hit(self._lean_entry(d), acc[d], matched[d]) for d in best]
 
     def template_candidates(self, qwords: set[str], topic: str | None) -> list[Entry]:
         """The entries (in `entries()` order) with a template at least half of whose words
@@ -305,16 +335,16 @@ class StoreIndex:
         counts: dict[tuple[int, int], int] = {}
         sizes: dict[tuple[int, int], int] = {}
         for w in qwords:
-            where = words.get(w)
-            if not where:
+            n = words.get(w)
+            if n is None:
                 continue
-            flat = self._store.block(where)
+            flat = self._store.block(n)
             for i in range(0, len(flat), 3):
                 key = (flat[i], flat[i + 1])
                 counts[key] = counts.get(key, 0) + 1
                 sizes[key] = flat[i + 2]
         docs = {doc for key, n in counts.items() if 2 * n >= sizes[key] for doc in key[:1]}
-        topics, order = self._store.header["topics"], self._store.header["order"]
+        topics, order = self._store.header["topics"], _ints(self._store.header["order"], "I")
         return [
             self._lean_entry(d)
             for d in sorted(docs, key=order.__getitem__)
@@ -346,7 +376,7 @@ class StoreIndex:
         found = self._full_cache.get(doc)
         if found is None:
             found = self._full_cache[doc] = Entry.from_dict(
-                self._store.block(self._store.header["full"][doc])
+                self._store.block(_ints(self._store.header["full"], "I")[doc])
             )
         return found
 
@@ -358,7 +388,8 @@ class StoreIndex:
     def _record(self, doc: int) -> tuple:
         found = self._record_cache.get(doc)
         if found is None:
-            found = self._record_cache[doc] = self._store.block(self._store.header["lean"][doc])
+            at = _ints(self._store.header["lean"], "I")[doc]
+            found = self._record_cache[doc] = self._store.block(at)
         return found
 
     def _lean_entry(self, doc: int) -> Entry:
@@ -371,16 +402,28 @@ class StoreIndex:
 def write(folder: str, stats: dict, postings: dict, records: Iterable[tuple]) -> str:
     """Write a store into `folder` (an index build's folder); returns the header's digest.
 
-    `stats`: doc counts and per-field average and per-document lengths, as Whoosh gives
-    them; `postings`: term -> {field number: (docs, weights, doc frequency)}; `records`: per
-    document number, in order, (entry, its names, where its messages are printed).
+    `stats`: the field names, doc counts, and per field the average length and each
+    document's length, as Whoosh's scorer reads them; `postings`: term -> {field number:
+    (docs, weights, doc frequency)}; `records`: per document number, in order, (entry, its
+    names, where its messages are printed).
     """
     from flaskref.messages import literal_words
 
+    dc, avgfls, lengths = stats["dc_all"], stats["avgfl"], stats["lengths"]
+
+    def scored(fi: int, docs, weights, df: int) -> tuple[bytes, bytes, int]:
+        idf = log(dc / (df + 1)) + 1  # Whoosh's WeightingModel.idf
+        fl = lengths[fi]
+        values = [bm25(idf, w, fl[d], avgfls[fi]) for d, w in zip(docs, weights, strict=True)]
+        return array("I", docs).tobytes(), array("d", values).tobytes(), df
+
     out = Writer(folder)
     try:
-        terms = {term: out.block(p) for term, p in sorted(postings.items())}
-        lean_at, full_at, ids, topics, sort_keys = [], [], [], [], []
+        terms = {
+            term: out.block({fi: scored(fi, *p) for fi, p in by_field.items()})
+            for term, by_field in sorted(postings.items())
+        }
+        lean_at, full_at, ids, topics, sort_keys = array("I"), array("I"), [], [], []
         name_df: dict[str, int] = {}
         words: dict[str, list[int]] = {}
         for doc, (entry, names, sources) in enumerate(records):
@@ -408,18 +451,20 @@ def write(folder: str, stats: dict, postings: dict, records: Iterable[tuple]) ->
                 unique = set(literal_words(template))
                 for w in unique:
                     words.setdefault(w, []).extend((doc, t, len(unique)))
-        order = [0] * len(ids)
+        order = array("I", [0] * len(ids))
         for rank, (_, _, doc) in enumerate(sorted(sort_keys)):
             order[doc] = rank
         header = {
-            **stats,
+            "fields": stats["fields"],
+            "dc_all": dc,
+            "dc": stats["dc"],
             "terms": terms,
             "words": {w: out.block(tuple(flat)) for w, flat in sorted(words.items())},
-            "lean": tuple(lean_at),
-            "full": tuple(full_at),
+            "lean": lean_at.tobytes(),
+            "full": full_at.tobytes(),
             "ids": tuple(ids),
             "topics": tuple(topics),
-            "order": tuple(order),
+            "order": order.tobytes(),
             "name_df": name_df,
         }
         return out.finish(header)

@@ -159,16 +159,19 @@ def test_the_header_and_each_block_are_checked_before_they_are_unmarshalled(tmp_
     import marshal
 
     out = store.Writer(str(tmp_path))
-    where = out.block({"x": (1, 2.5)})
-    empty = {"fields": TEXT_FIELDS, "dc_all": 0, "dc": 0, "avgfl": (), "lengths": (), "terms": {}}
+    first, second = out.block({"x": (1, 2.5)}), out.block("second")
+    empty = {"fields": TEXT_FIELDS, "dc_all": 0, "dc": 0, "terms": {}}
     head_digest = out.finish(empty)
     opened = store.Store(str(tmp_path), head_digest)
-    assert opened.block(where) == {"x": (1, 2.5)}
-    offset, size, digest = where
+    assert opened.block(first) == {"x": (1, 2.5)} and opened.block(second) == "second"
+    data = tmp_path / store.DATA
+    pristine = data.read_bytes()
+    data.write_bytes(pristine[:1] + bytes([pristine[1] ^ 0x5A]) + pristine[2:])
     with pytest.raises(store.Damaged):
-        opened.block((offset, size, bytes(16)))
+        opened.block(first)
+    data.write_bytes(pristine[:-1])  # cut short
     with pytest.raises(store.Damaged):
-        opened.block((offset, size + 1, digest))  # past the end of the file
+        opened.block(second)
     assert opened.postings("absent") == {} and opened.doc_frequency("absent") == 0
     opened.close()
     with pytest.raises(store.Damaged, match="not the one"):
