@@ -73,3 +73,36 @@ def test_the_common_check_imports_neither_importlib_metadata_nor_packaging():
         f"applies to werkzeug<1.0 (installed: {werkzeug})",
         "[]",
     ]
+
+
+def _reference(name: str) -> str | None:
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def test_eggs_zips_and_broken_metadata_are_read_as_importlib_metadata_reads_them(
+    tmp_path, monkeypatch
+):
+    import zipfile
+
+    site = tmp_path / "site"
+    (site / "Plain_Pkg-1.2.3.dist-info").mkdir(parents=True)
+    (site / "Plain_Pkg-1.2.3.dist-info" / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: plain-pkg\nVersion: 1.2.3\n\nVersion: 9.9 (the body)\n"
+    )
+    (site / "No_Meta-0.1.dist-info").mkdir()  # no METADATA file
+    (site / "eggy-2.0.egg-info").mkdir()
+    (site / "eggy-2.0.egg-info" / "PKG-INFO").write_text(
+        "Metadata-Version: 1.1\nName: eggy\nVersion: 2.0\n"
+    )
+    zipped = tmp_path / "zipped.zip"
+    with zipfile.ZipFile(zipped, "w") as zf:
+        zf.writestr("zipped_pkg-3.1.dist-info/METADATA", "Name: zipped-pkg\nVersion: 3.1\n")
+    for path in ([str(site)], ["", str(tmp_path / "missing"), str(site)], [str(zipped)]):
+        monkeypatch.setattr(sys, "path", path)
+        for name in ("plain-pkg", "PLAIN.PKG", "no-meta", "eggy", "zipped-pkg", "absent"):
+            versions.installed.cache_clear()
+            assert versions.installed(name) == _reference(name), (path, name)
+    versions.installed.cache_clear()
