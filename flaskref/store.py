@@ -37,7 +37,7 @@ except ImportError:  # pragma: no cover - an interpreter built without it
 HEAD = "store.head"
 DATA = "store.data"
 #: Part of the header: a store of another layout is not read.
-VERSION = 1
+VERSION = 2
 #: Whoosh's BM25F defaults (`whoosh.scoring.BM25F`), which the index searches with.
 B, K1 = 0.75, 1.2
 
@@ -118,6 +118,39 @@ def _ints(data: bytes, code: str):
     return memoryview(data).cast(code)
 
 
+def table(pairs: dict[str, int]) -> tuple[str, bytes, bytes]:
+    """A mapping of words to numbers as one sorted text, its offsets and the numbers: it
+    loads as three objects (a dict of thousands of words costs milliseconds to unmarshal,
+    on every lookup) and is searched by bisection (`Table`)."""
+    keys = sorted(pairs)
+    offsets = array("I", [0])
+    for k in keys:
+        offsets.append(offsets[-1] + len(k))
+    return "".join(keys), offsets.tobytes(), array("q", [pairs[k] for k in keys]).tobytes()
+
+
+class Table:
+    """A `table()` read back: `get(word)` as a dict's."""
+
+    def __init__(self, packed: tuple[str, bytes, bytes]) -> None:
+        self._text, offsets, values = packed
+        self._offsets, self._values = _ints(offsets, "I"), _ints(values, "q")
+        self._n = len(self._values)
+
+    def get(self, key: str, default: int | None = None) -> int | None:
+        text, offsets = self._text, self._offsets
+        lo, hi = 0, self._n
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if text[offsets[mid] : offsets[mid + 1]] < key:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo < self._n and text[offsets[lo] : offsets[lo + 1]] == key:
+            return self._values[lo]
+        return default
+
+
 class Store:
     """An opened store: the header in memory, blocks read on demand."""
 
@@ -135,7 +168,9 @@ class Store:
         self.fields: tuple[str, ...] = h["fields"]
         self.doc_count_all: int = h["dc_all"]
         self.doc_count: int = h["dc"]
-        self._terms: dict[str, int] = h["terms"]
+        self._terms = Table(h["terms"])
+        self.words = Table(h["words"])
+        self.name_df = Table(h["name_df"])
         self._cache: dict[str, dict] = {}
         self._fd: int | None = os.open(os.path.join(folder, DATA), os.O_RDONLY)
 
@@ -275,7 +310,7 @@ class StoreIndex:
         return self._reading("name_frequency", name)
 
     def _name_frequency(self, name: str) -> int:
-        return self._store.header["name_df"].get(name, 0)
+        return self._store.name_df.get(name, 0)
 
     def names(self, entry_id: str) -> frozenset[str]:
         return self._reading("names", entry_id)
@@ -331,7 +366,7 @@ class StoreIndex:
         return self._reading("template_candidates", qwords, topic)
 
     def _template_candidates(self, qwords: set[str], topic: str | None) -> list[Entry]:
-        words = self._store.header["words"]
+        words = self._store.words
         counts: dict[tuple[int, int], int] = {}
         sizes: dict[tuple[int, int], int] = {}
         for w in qwords:
@@ -458,14 +493,14 @@ def write(folder: str, stats: dict, postings: dict, records: Iterable[tuple]) ->
             "fields": stats["fields"],
             "dc_all": dc,
             "dc": stats["dc"],
-            "terms": terms,
-            "words": {w: out.block(tuple(flat)) for w, flat in sorted(words.items())},
+            "terms": table(terms),
+            "words": table({w: out.block(tuple(flat)) for w, flat in sorted(words.items())}),
             "lean": lean_at.tobytes(),
             "full": full_at.tobytes(),
             "ids": tuple(ids),
             "topics": tuple(topics),
             "order": order.tobytes(),
-            "name_df": name_df,
+            "name_df": table(name_df),
         }
         return out.finish(header)
     except BaseException:

@@ -12,6 +12,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from flaskref import analysis, kb, paths, store
 from flaskref.index import TEXT_FIELDS, whoosh_analyze
@@ -160,7 +162,9 @@ def test_the_header_and_each_block_are_checked_before_they_are_unmarshalled(tmp_
 
     out = store.Writer(str(tmp_path))
     first, second = out.block({"x": (1, 2.5)}), out.block("second")
-    empty = {"fields": TEXT_FIELDS, "dc_all": 0, "dc": 0, "terms": {}}
+    none = store.table({})
+    empty = {"fields": TEXT_FIELDS, "dc_all": 0, "dc": 0, "terms": none}
+    empty |= {"words": none, "name_df": none}
     head_digest = out.finish(empty)
     opened = store.Store(str(tmp_path), head_digest)
     assert opened.block(first) == {"x": (1, 2.5)} and opened.block(second) == "second"
@@ -180,3 +184,11 @@ def test_the_header_and_each_block_are_checked_before_they_are_unmarshalled(tmp_
     head.write_bytes(marshal.dumps({**empty, "version": store.VERSION + 1}))
     with pytest.raises(store.Damaged, match="another layout"):
         store.Store(str(tmp_path), store.digest(head.read_bytes()))
+
+
+@given(st.dictionaries(st.text(max_size=12), st.integers(-(2**40), 2**40)), st.text(max_size=12))
+def test_a_packed_table_answers_as_its_dict(pairs, other):
+    packed = store.Table(store.table(pairs))
+    for key, value in pairs.items():
+        assert packed.get(key) == value
+    assert packed.get(other, -1) == pairs.get(other, -1)
