@@ -8,8 +8,9 @@ from the index just built) does not even import Whoosh. `opener.py` decides whic
 
 from __future__ import annotations
 
+import heapq
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
@@ -289,25 +290,38 @@ def _write_store(ix, folder: Path, entries: tuple[Entry, ...]) -> str:
             # As WeightLengthScorer reads them (quantized, 1 for an empty field).
             "lengths": tuple(tuple(r.doc_field_length(d, f, 1) for d in docs) for f in TEXT_FIELDS),
         }
-        postings: dict[str, dict[int, tuple]] = {}
-        for fi, field in enumerate(TEXT_FIELDS):
-            for text, _info in r.iter_field(field):
-                m = r.postings(field, text)
-                ids, weights = [], []
-                while m.is_active():
-                    ids.append(m.id())
-                    weights.append(m.weight())
-                    m.next()
-                term = text.decode() if isinstance(text, bytes) else text
-                postings.setdefault(term, {})[fi] = (
-                    tuple(ids),
-                    tuple(weights),
-                    r.doc_frequency(field, text),
-                )
         records = []
         for d in docs:
             fields = r.stored_fields(d)
             records.append(
                 (by_id[fields["id"]], fields.get("names") or (), fields.get("sources") or ())
             )
-    return store.write(str(folder), stats, postings, records)
+        return store.write(str(folder), stats, _postings(r), records)
+
+
+def _postings(r) -> Iterator[tuple[str, dict[int, tuple]]]:
+    """Each term, in order, with its postings per field number: (docs, weights, doc
+    frequency). Read term by term from the fields' sorted lexicons, so a build never holds
+    every posting at once."""
+
+    def field_terms(fi: int, field: str):
+        for text, _info in r.iter_field(field):
+            term = text.decode() if isinstance(text, bytes) else text
+            yield term, fi, field, text
+
+    merged = heapq.merge(*(field_terms(fi, f) for fi, f in enumerate(TEXT_FIELDS)))
+    current, by_field = None, {}
+    for term, fi, field, text in merged:
+        if term != current and current is not None:
+            yield current, by_field
+            by_field = {}
+        current = term
+        m = r.postings(field, text)
+        ids, weights = [], []
+        while m.is_active():
+            ids.append(m.id())
+            weights.append(m.weight())
+            m.next()
+        by_field[fi] = (ids, weights, r.doc_frequency(field, text))
+    if current is not None:
+        yield current, by_field

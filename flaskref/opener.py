@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from flaskref import cache, kb, paths
@@ -36,7 +38,7 @@ def open_index(dirs: list[Path] | None = None, *, rebuild: bool = False):
     fp = kb.fingerprint(dirs, SCHEMA_VERSION)
     base = cache.usable(paths.cache_dir())
     if base is None:
-        return _build_in_memory(kb.load(dirs))
+        return _build_in_memory(dirs)
     target = base / f"index-{fp}"
     if not rebuild:
         index = _open_cached(target, dirs)
@@ -104,10 +106,12 @@ def _build_cached(
                 found = _open_cached(target, dirs, whoosh_only=whoosh_only)
                 if found is not None:
                     return found
-            loaded = kb.load(dirs)
+            with _collecting():
+                loaded = kb.load(dirs)
             build = cache.new_build(base)
             try:
-                store_digest = whoosh_index.build_in(build, loaded.entries)
+                with _collecting():
+                    store_digest = whoosh_index.build_in(build, loaded.entries)
                 _write_manifest(build, loaded.problems, store_digest)
                 cache.publish(build, target)
             except BaseException:
@@ -120,13 +124,28 @@ def _build_cached(
         found._reopen = None  # just built: a failure now is a bug, not damage
         return found
     except Exception:  # cannot write, lock timeout, a build that cannot be reopened
-        return _build_in_memory(loaded if loaded is not None else kb.load(dirs))
+        return _build_in_memory(dirs, loaded)
 
 
-def _build_in_memory(loaded: kb.KB):
+def _build_in_memory(dirs: list[Path], loaded: kb.KB | None = None):
     from flaskref.index import build_in_memory
 
-    return build_in_memory(loaded)
+    with _collecting():
+        return build_in_memory(loaded if loaded is not None else kb.load(dirs))
+
+
+@contextmanager
+def _collecting() -> Iterator[None]:
+    """The garbage collector's usual pace while a build runs: the one-shot slows it down
+    (see `cli.run`), but parsing a KB leaves cycles behind that would pile up."""
+    import gc
+
+    saved = gc.get_threshold()
+    gc.set_threshold(700, 10, 10)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*saved)
 
 
 def _toc_digests(folder: Path) -> dict[str, str]:

@@ -434,13 +434,13 @@ class StoreIndex:
         return found
 
 
-def write(folder: str, stats: dict, postings: dict, records: Iterable[tuple]) -> str:
+def write(folder: str, stats: dict, postings: Iterable[tuple], records: Iterable[tuple]) -> str:
     """Write a store into `folder` (an index build's folder); returns the header's digest.
 
     `stats`: the field names, doc counts, and per field the average length and each
-    document's length, as Whoosh's scorer reads them; `postings`: term -> {field number:
-    (docs, weights, doc frequency)}; `records`: per document number, in order, (entry, its
-    names, where its messages are printed).
+    document's length, as Whoosh's scorer reads them; `postings`: (term, {field number:
+    (docs, weights, doc frequency)}) one term at a time; `records`: per document number, in
+    order, (entry, its names, where its messages are printed).
     """
     from flaskref.messages import literal_words
 
@@ -456,7 +456,7 @@ def write(folder: str, stats: dict, postings: dict, records: Iterable[tuple]) ->
     try:
         terms = {
             term: out.block({fi: scored(fi, *p) for fi, p in by_field.items()})
-            for term, by_field in sorted(postings.items())
+            for term, by_field in postings
         }
         lean_at, full_at, ids, topics, sort_keys = array("I"), array("I"), [], [], []
         name_df: dict[str, int] = {}
