@@ -20,7 +20,11 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-DEFAULT_CASES = HERE.parent.parent / "shared" / "eval" / "dev.jsonl"
+#: ../shared/eval/dev.jsonl beside the main checkout, or beside a worktree's parent folder.
+DEFAULT_CASES = next(
+    (p for n in (1, 2) if (p := HERE.parents[n] / "shared" / "eval" / "dev.jsonl").is_file()),
+    HERE.parents[1] / "shared" / "eval" / "dev.jsonl",
+)
 
 
 def main() -> int:

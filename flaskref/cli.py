@@ -11,9 +11,9 @@ carry terminal escape sequences. `--json` is written as UTF-8 whatever the local
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
+from types import SimpleNamespace
 
 from flaskref import streams
 from flaskref.dispatch import route
@@ -47,14 +47,22 @@ examples:
 """
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # argparse's own exits with 2 too, but says less
-        self.print_usage(sys.stderr)
-        message = sanitize(message)  # it quotes the arguments it did not understand
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\nTry '{self.prog} --help'.\n")
+def _parser_class():
+    """argparse, imported only when a command line needs it (see `_plain_query`)."""
+    import argparse
+
+    class _Parser(argparse.ArgumentParser):
+        def error(self, message: str):  # argparse's own exits with 2 too, but says less
+            self.print_usage(sys.stderr)
+            message = sanitize(message)  # it quotes the arguments it did not understand
+            self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\nTry '{self.prog} --help'.\n")
+
+    return _Parser
 
 
 def _positive(text: str) -> int:
+    import argparse
+
     try:
         value = int(text)
     except ValueError:
@@ -64,7 +72,48 @@ def _positive(text: str) -> int:
     return value
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
+#: What `_plain_query` reads without argparse: options that take no value, and those that do.
+_FLAGS = {"--json": "json", "--tui": "tui"}
+_VALUED = {"-n": "n", "--topic": "topic", "--kb": "kb"}
+
+
+def _plain_query(args: list[str]) -> SimpleNamespace | None:
+    """The options of a plain lookup, read without building the argparse parser.
+
+    Building the parser costs about as much as a warm lookup's search. Only a command line
+    argparse would read the same way is taken: known options spelt out in full, then the
+    query words (none starting with `-`, or a lone `-`); anything else (`--help`, `--kb=DIR`,
+    an abbreviation, an option after the words, a bad `-n`) goes to argparse, which also
+    gives the usage errors.
+    """
+    opts = SimpleNamespace(query=[], n=3, json=False, topic=None, tui=False, kb=[])
+    i = 0
+    while i < len(args) and args[i].startswith("-") and args[i] != "-":
+        arg = args[i]
+        if arg in _FLAGS:
+            setattr(opts, _FLAGS[arg], True)
+            i += 1
+        elif arg in _VALUED and i + 1 < len(args) and not args[i + 1].startswith("-"):
+            value = args[i + 1]
+            if arg == "-n":
+                if not (value.isascii() and value.isdigit() and 1 <= int(value) <= 50):
+                    return None
+                opts.n = int(value)
+            elif arg == "--kb":
+                opts.kb.append(value)
+            else:
+                opts.topic = value
+            i += 2
+        else:
+            return None
+    words = args[i:]
+    if words != ["-"] and any(w.startswith("-") for w in words):
+        return None
+    opts.query = words
+    return opts
+
+
+def _common(parser) -> None:
     parser.add_argument(
         "--kb",
         action="append",
@@ -74,8 +123,10 @@ def _common(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _query_parser() -> argparse.ArgumentParser:
-    p = _Parser(
+def _query_parser():
+    import argparse
+
+    p = _parser_class()(
         prog="flaskref",
         description="Offline Flask troubleshooting: paste a traceback or a topic, get the fix.",
         epilog=EPILOG,
@@ -118,13 +169,18 @@ def _engine(kb: list[str], rebuild: bool = False):
 def run() -> int:
     """The console script and `python -m flaskref`: `main()`, then a normal exit.
 
-    `gc.freeze()` first: the interpreter's collections at shutdown would otherwise walk every
-    object the index and Whoosh created, about a sixth of a warm lookup; frozen objects are
-    skipped, and the process is ending anyway. `main()` stays free of it for tests.
+    The collector's youngest generation is collected every 50,000 allocations instead of
+    700: a lookup makes tens of thousands of objects (modules, the store's header, records)
+    that all live until it exits, and each young collection would walk them again (a few
+    per cent of a lookup); long runs (the TUI, scan, builds) still collect. Then
+    `gc.freeze()`: the interpreter's collections at shutdown would otherwise walk every
+    object the lookup created; frozen objects are skipped, and the process is ending anyway.
+    `main()` stays free of both for tests.
     """
-    code = main()
     import gc
 
+    gc.set_threshold(50_000, 20, 20)
+    code = main()
     gc.freeze()
     return code
 
@@ -163,18 +219,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _lookup(args: list[str]) -> int:
-    parser = _query_parser()
-    opts = parser.parse_args(args)
+    opts = _plain_query(args)
+    if opts is None:
+        opts = _query_parser().parse_args(args)
     from flaskref.entry import TOPICS
     from flaskref.query import MAX_CHARS, MAX_LINES, cap_paste
 
     if opts.topic and opts.topic not in TOPICS:
-        parser.error(f"unknown topic {opts.topic!r}; choose from: {', '.join(TOPICS)}")
+        _query_parser().error(f"unknown topic {opts.topic!r}; choose from: {', '.join(TOPICS)}")
     words = opts.query
     if words == ["-"] or (not words and not streams.stdin_is_tty()):
         text = streams.read_stdin(MAX_CHARS)
     elif "-" in words:
-        parser.error("'-' (read standard input) cannot be mixed with query words")
+        _query_parser().error("'-' (read standard input) cannot be mixed with query words")
     else:
         text = streams.argv_text(words)
     if opts.tui or (not words and streams.stdin_is_tty() and sys.stdout.isatty()):
@@ -227,7 +284,7 @@ def _command(name: str, args: list[str]) -> int:
         from flaskref.scan.command import main as scan
 
         return scan(args)
-    p = _Parser(prog=f"flaskref {name}")
+    p = _parser_class()(prog=f"flaskref {name}")
     _common(p)
     if name == "show":
         p.add_argument("id", help="an entry id, as shown after each result")

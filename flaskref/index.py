@@ -1,73 +1,45 @@
-"""The Whoosh index: schema, analyzer, opening or building the cached index, term search.
+"""The Whoosh index: schema, analyzer, building it (and its compact store), term search.
 
-This is the only module that imports Whoosh. The index stores everything the output needs
-(each entry as JSON), so a lookup with a fresh cache parses no YAML and no Markdown.
+With `analysis.py` (Whoosh's stemmer alone), the only module that imports Whoosh. The index
+stores everything the output needs (each entry as JSON), so a lookup with a fresh cache
+parses no YAML and no Markdown; a lookup through the compact store (`store.py`, written here
+from the index just built) does not even import Whoosh. `opener.py` decides which is read.
 """
 
 from __future__ import annotations
 
-import hashlib
+import heapq
 import json
-import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import NamedTuple, TypeVar
+from typing import TypeVar
 
 from whoosh import index as whoosh_index
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
-from whoosh.analysis.filters import STOP_WORDS
 from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.query import FuzzyTerm, Or, Term
 
-from flaskref import cache, kb, paths
+from flaskref import kb, store
+from flaskref.analysis import STOP, split_parts
 from flaskref.entry import Entry, Problem
+from flaskref.opener import MANIFEST, SCHEMA_VERSION, open_index
+from flaskref.store import FIELD_WEIGHT, TEXT_FIELDS, Hit
 
-#: Bump when the schema, the analyzer or the folder's layout changes: it is part of the cache
-#: key. (6: manifest.json with the TOC digests replaced problems.json; 7: each entry's names;
-#: 8: where the libraries print each entry's messages.)
-SCHEMA_VERSION = 8
-#: Written last into each cached index: the KB problems found while building it, and a
-#: digest of each table of contents, which Whoosh unpickles: a damaged one is never read.
-MANIFEST = "manifest.json"
+__all__ = ["FIELD_WEIGHT", "MANIFEST", "SCHEMA_VERSION", "TEXT_FIELDS", "Hit", "open_index"]
 T = TypeVar("T")
 
 
-_PARTS = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
-
-
 class SplitFilter(Filter):
-    """Yield each token whole, then its parts: `flask.current_app` also as `flask`, `current`,
-    `app`, `current_app`; `DetachedInstanceError` also as `detached`, `instance`, `error`.
-
-    The whole token keeps exact names findable; the parts let "detached instance" or
-    "BuildError" find `werkzeug.routing.exceptions.BuildError`.
-    """
+    """Each token whole, then its parts (see `analysis.split_parts`)."""
 
     def __call__(self, tokens):
         for t in tokens:
             text = t.text
-            yield t
-            seen = {text}
-            pieces = text.split(".") if "." in text else []
-            pieces += _PARTS.findall(text)
-            for piece in pieces:
-                if piece and piece not in seen:
-                    seen.add(piece)
-                    t.text = piece
-                    yield t
+            for piece in split_parts(text):
+                t.text = piece
+                yield t
             t.text = text
 
-
-#: Whoosh's stop words, less the ones that carry meaning in error messages ("not bound",
-#: "no secret key"), plus the filler of questions.
-# fmt: off
-STOP = (frozenset(STOP_WORDS) - {"not", "no"}) | {
-    "i", "my", "me", "how", "what", "why", "do", "does", "did", "get", "getting", "got",
-    "please", "help", "pls", "im", "ive", "am", "but", "so", "there", "here", "has", "was",
-    # the filler of a described situation: "when running inside celery", "while trying to"
-    "inside", "running", "using", "trying", "while", "within", "happens", "keep", "keeps",
-}
-# fmt: on
 
 ANALYZER = (
     RegexTokenizer()
@@ -77,48 +49,28 @@ ANALYZER = (
     | StemFilter()
 )
 
-TEXT_FIELDS = ("title", "errors", "exceptions", "tags", "symptom", "fix", "body")
-
-#: How much a term found in a field says the entry is about it: a word in the title or the
-#: error message is the entry's subject, a word somewhere in the body may be a side remark.
-FIELD_WEIGHT = {
-    "title": 1.0,
-    "errors": 1.0,
-    "tags": 1.0,
-    "exceptions": 0.9,
-    "symptom": 0.9,
-    "fix": 0.7,
-    "body": 0.35,
-}
-
 
 def make_schema() -> Schema:
     return Schema(
         id=ID(stored=True, unique=True),
         topic=ID(stored=True),
-        title=TEXT(analyzer=ANALYZER),
-        errors=TEXT(analyzer=ANALYZER),
-        exceptions=TEXT(analyzer=ANALYZER),
-        tags=TEXT(analyzer=ANALYZER),
-        symptom=TEXT(analyzer=ANALYZER),
-        fix=TEXT(analyzer=ANALYZER),
-        body=TEXT(analyzer=ANALYZER),
+        title=TEXT(analyzer=ANALYZER, phrase=False),
+        errors=TEXT(analyzer=ANALYZER, phrase=False),
+        exceptions=TEXT(analyzer=ANALYZER, phrase=False),
+        tags=TEXT(analyzer=ANALYZER, phrase=False),
+        symptom=TEXT(analyzer=ANALYZER, phrase=False),
+        fix=TEXT(analyzer=ANALYZER, phrase=False),
+        body=TEXT(analyzer=ANALYZER, phrase=False),
         data=STORED,
         names=STORED,
         sources=STORED,
     )
 
 
-def analyze(text: str) -> list[str]:
-    """The index terms of a text, in order, as the index sees them."""
+def whoosh_analyze(text: str) -> list[str]:
+    """The index terms of a text as Whoosh's analyzer gives them (`analysis.analyze` is the
+    same without Whoosh)."""
     return [t.text for t in ANALYZER(text, mode="query")]
-
-
-class Hit(NamedTuple):
-    entry: Entry
-    score: float
-    matched: dict[str, float]
-    """Each matched query term, with the weight of the best field it matched in."""
 
 
 class Index:
@@ -189,6 +141,13 @@ class Index:
         """In how many entries a name occurs (a name in every entry tells nothing)."""
         self.entries()
         return self._name_df.get(name, 0)
+
+    def template_candidates(self, qwords: set[str], topic: str | None) -> list[Entry]:
+        """The entries whose templates `search._rank` scores (see `store.StoreIndex`)."""
+        return [e for e in self.entries() if e.errors and (topic is None or e.topic == topic)]
+
+    def full(self, entry: Entry) -> Entry:
+        return entry
 
     def doc_frequency(self, term: str) -> int:
         """In how many entries a term occurs in any field (for weighting query words)."""
@@ -269,76 +228,18 @@ class Index:
         return read(*args)
 
 
-def open_index(dirs: list[Path] | None = None, *, rebuild: bool = False) -> Index:
-    """The index for these KB folders: the cached one if fresh, else a new one.
-
-    The cache folder is keyed by a fingerprint of the KB files, so editing, adding or removing
-    an entry makes a new index on the next lookup. If the cache cannot be used (not safe, not
-    writable, locked for too long), the index is built in memory and the lookup still answers.
-    """
-    dirs = dirs if dirs is not None else paths.kb_dirs()
-    fp = kb.fingerprint(dirs, SCHEMA_VERSION)
-    base = cache.usable(paths.cache_dir())
-    if base is None:
-        return _build_in_memory(kb.load(dirs))
-    target = base / f"index-{fp}"
-    if not rebuild:
-        index = _open_cached(target, dirs)
-        if index is not None:
-            return index
-    return _build_cached(dirs, target, replace=cache.identity(target) if rebuild else None)
+def open_dir(folder: Path):
+    return whoosh_index.open_dir(str(folder))
 
 
-def _open_cached(target: Path, dirs: list[Path]) -> Index | None:
-    """The index in `target`, if it is ours, intact and opens; None if it must be (re)built."""
-    if not cache.is_ours(target):
-        return None
-    seen = cache.identity(target)
-    try:
-        problems = _read_manifest(target)
-        ix = whoosh_index.open_dir(str(target))
-        return Index(
-            ix, problems, str(target), reopen=lambda: _build_cached(dirs, target, replace=seen)
-        )
-    except Exception:  # damaged: Whoosh, zlib, struct, pickle, EOF errors and more
-        return None
+def build_in(folder: Path, entries: tuple[Entry, ...]) -> str:
+    """Build the index and its compact store into `folder`; returns the store's digest."""
+    ix = whoosh_index.create_in(str(folder), make_schema())
+    _fill(ix, entries)
+    return _write_store(ix, folder, entries)
 
 
-def _build_cached(
-    dirs: list[Path], target: Path, *, replace: tuple[int, int, int] | None = None
-) -> Index:
-    """Build the index into the cache under the build lock, and open it.
-
-    While this process waited for the lock another may have built the index: that one is
-    used, unless it is the very folder `replace` names (found damaged, or `--rebuild`).
-    """
-    base = target.parent
-    loaded: kb.KB | None = None
-    try:
-        with cache.build_lock(base):
-            current = cache.identity(target)
-            if current is not None and current != replace:
-                index = _open_cached(target, dirs)
-                if index is not None:
-                    return index
-            loaded = kb.load(dirs)
-            build = cache.new_build(base)
-            try:
-                ix = whoosh_index.create_in(str(build), make_schema())
-                _fill(ix, loaded.entries)
-                _write_manifest(build, loaded.problems)
-                cache.publish(build, target)
-            except BaseException:
-                cache.remove(build)
-                raise
-            cache.prune(base, keep=target)
-        ix = whoosh_index.open_dir(str(target))
-        return Index(ix, loaded.problems, str(target), reopen=None)
-    except Exception:  # cannot write, lock timeout, a build that cannot be reopened
-        return _build_in_memory(loaded if loaded is not None else kb.load(dirs))
-
-
-def _build_in_memory(loaded: kb.KB) -> Index:
+def build_in_memory(loaded: kb.KB) -> Index:
     from whoosh.filedb.filestore import RamStorage
 
     ix = RamStorage().create_index(make_schema())
@@ -373,21 +274,54 @@ def _fill(ix, entries: tuple[Entry, ...]) -> None:
     writer.commit()
 
 
-def _toc_digests(folder: Path) -> dict[str, str]:
-    return {
-        p.name: hashlib.blake2b(p.read_bytes(), digest_size=16).hexdigest()
-        for p in sorted(folder.glob("_*.toc"))
-    }
+def _write_store(ix, folder: Path, entries: tuple[Entry, ...]) -> str:
+    """Copy out of the index just built what the compact store holds (see `store.write`)."""
+    by_id = {e.id: e for e in entries}
+    with ix.searcher() as s:
+        r = s.reader()
+        docs = sorted(r.all_doc_ids())
+        if docs != list(range(len(docs))):
+            raise ValueError("document numbers of a fresh index are not 0..n-1")
+        stats = {
+            "fields": TEXT_FIELDS,
+            "dc_all": s.doc_count_all(),
+            "dc": s.doc_count(),
+            "avgfl": tuple(s.avg_field_length(f) or 1 for f in TEXT_FIELDS),
+            # As WeightLengthScorer reads them (quantized, 1 for an empty field).
+            "lengths": tuple(tuple(r.doc_field_length(d, f, 1) for d in docs) for f in TEXT_FIELDS),
+        }
+        records = []
+        for d in docs:
+            fields = r.stored_fields(d)
+            records.append(
+                (by_id[fields["id"]], fields.get("names") or (), fields.get("sources") or ())
+            )
+        return store.write(str(folder), stats, _postings(r), records)
 
 
-def _write_manifest(folder: Path, problems: tuple[Problem, ...]) -> None:
-    manifest = {"problems": [p._asdict() for p in problems], "toc": _toc_digests(folder)}
-    (folder / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+def _postings(r) -> Iterator[tuple[str, dict[int, tuple]]]:
+    """Each term, in order, with its postings per field number: (docs, weights, doc
+    frequency). Read term by term from the fields' sorted lexicons, so a build never holds
+    every posting at once."""
 
+    def field_terms(fi: int, field: str):
+        for text, _info in r.iter_field(field):
+            term = text.decode() if isinstance(text, bytes) else text
+            yield term, fi, field, text
 
-def _read_manifest(folder: Path) -> tuple[Problem, ...]:
-    """The problems recorded at build time; raises ValueError if the TOC is not as written."""
-    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    if manifest["toc"] != _toc_digests(folder):
-        raise ValueError(f"{folder}: the index's table of contents changed since it was built")
-    return tuple(Problem(**p) for p in manifest["problems"])
+    merged = heapq.merge(*(field_terms(fi, f) for fi, f in enumerate(TEXT_FIELDS)))
+    current, by_field = None, {}
+    for term, fi, field, text in merged:
+        if term != current and current is not None:
+            yield current, by_field
+            by_field = {}
+        current = term
+        m = r.postings(field, text)
+        ids, weights = [], []
+        while m.is_active():
+            ids.append(m.id())
+            weights.append(m.weight())
+            m.next()
+        by_field[fi] = (ids, weights, r.doc_frequency(field, text))
+    if current is not None:
+        yield current, by_field

@@ -3,13 +3,17 @@ fingerprint that tells the index cache when anything changed."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 from typing import NamedTuple
 
 from flaskref import __version__
 from flaskref.entry import Entry, Problem, parse_file
+
+try:  # hashlib's own blake2b, without loading OpenSSL's hashes first (several milliseconds)
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - an interpreter built without it
+    from hashlib import blake2b
 
 
 class KB(NamedTuple):
@@ -22,15 +26,20 @@ class KB(NamedTuple):
 
 def entry_files(dirs: list[Path]) -> list[Path]:
     """Every entry file below the folders, in a stable order (READMEs are documentation)."""
-    files: list[Path] = []
-    for root in dirs:
-        if not root.is_dir():
+    return [Path(p) for p in _entry_paths([str(root) for root in dirs])]
+
+
+def _entry_paths(roots: list[str]) -> list[str]:
+    """`entry_files` as strings (a lookup's fingerprint makes no `Path` per file)."""
+    files: list[str] = []
+    for root in roots:
+        if not os.path.isdir(root):
             continue
         for dirpath, dirnames, filenames in os.walk(root):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
             for name in sorted(filenames):
                 if name.endswith(".md") and name.lower() != "readme.md":
-                    files.append(Path(dirpath) / name)
+                    files.append(os.path.join(dirpath, name))
     return files
 
 
@@ -39,18 +48,18 @@ def fingerprint(dirs: list[Path], schema_version: int) -> str:
 
     Stat-only, so checking that the cached index is fresh costs well under a millisecond.
     BLAKE2b rather than a checksum: two different KB states must never share a cache folder,
-    and `hashlib` is loaded by Whoosh anyway.
+    and blake2b is in the standard library (without OpenSSL's hashes, see the import above).
     """
     parts = [f"{schema_version}:{__version__}"]
     parts += [f"dir:{root}:{root.is_dir()}" for root in dirs]  # a folder appearing counts
-    for path in entry_files(dirs):
+    for path in _entry_paths([str(root) for root in dirs]):
         try:
-            st = path.stat()
+            st = os.stat(path)
         except OSError:
             continue
         parts.append(f"{path}\0{st.st_size}\0{st.st_mtime_ns}")
     data = "\0".join(parts).encode("utf-8", "surrogateescape")
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    return blake2b(data, digest_size=16).hexdigest()
 
 
 def load(dirs: list[Path]) -> KB:

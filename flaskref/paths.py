@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import posixpath
+import sys
 from pathlib import Path
 
 #: Folders of the user's own entries, separated like PATH; they win an id clash with the bundled KB.
@@ -24,11 +26,32 @@ def bundled_kb_dir() -> Path:
     return here.parent / "kb"
 
 
+def _linux_user_dir(env: str, default: str) -> str | None:
+    """platformdirs' answer for flaskref's folder on Linux, read as it reads it ($XDG_*_HOME
+    if absolute, else the default below an absolute $HOME), without importing it (several
+    milliseconds of every lookup); None where only platformdirs knows (other systems,
+    Android, no usable $HOME). A test holds the two equal."""
+    if sys.platform != "linux" or hasattr(sys, "getandroidapilevel"):
+        return None
+    if os.environ.get("ANDROID_DATA") == "/data" and os.environ.get("ANDROID_ROOT") == "/system":
+        return None
+    value = os.environ.get(env, "")
+    if posixpath.isabs(value):
+        return os.path.join(value, "flaskref")
+    home = os.environ.get("HOME")
+    if home is None or not posixpath.isabs(home):
+        return None
+    return os.path.join(os.path.expanduser(default), "flaskref")
+
+
 def user_kb_dir() -> Path:
     """The user's own entries; the TUI's "edit" copies a bundled entry here (made on demand)."""
-    from platformdirs import user_data_dir
+    found = _linux_user_dir("XDG_DATA_HOME", "~/.local/share")
+    if found is None:
+        from platformdirs import user_data_dir
 
-    return Path(user_data_dir("flaskref", appauthor=False)) / "kb"
+        found = user_data_dir("flaskref", appauthor=False)
+    return Path(found) / "kb"
 
 
 def kb_dirs(extra: list[str] | None = None) -> list[Path]:
@@ -52,9 +75,12 @@ def cache_dir() -> Path:
     override = os.environ.get(CACHE_ENV)
     if override:
         return Path(override).expanduser()
-    from platformdirs import user_cache_dir
+    found = _linux_user_dir("XDG_CACHE_HOME", "~/.cache")
+    if found is None:
+        from platformdirs import user_cache_dir
 
-    return Path(user_cache_dir("flaskref", appauthor=False))
+        found = user_cache_dir("flaskref", appauthor=False)
+    return Path(found)
 
 
 def config_dir() -> Path:

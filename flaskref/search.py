@@ -104,7 +104,7 @@ class Engine:
     """An opened KB index plus the ranking; keep one for many searches (the TUI does)."""
 
     def __init__(self, kb_dirs: list[Path] | None = None, *, rebuild: bool = False) -> None:
-        from flaskref.index import open_index
+        from flaskref.opener import open_index
 
         self._index = open_index(kb_dirs, rebuild=rebuild)
         self._generated: dict[str, Entry] = {}
@@ -171,7 +171,7 @@ def _weighted_terms(parsed: ParsedQuery) -> _Terms:
     The primary error's type and message weigh most; chained errors, the raising line and
     library names are evidence; frames' paths are noise and are left out.
     """
-    from flaskref.index import analyze
+    from flaskref.analysis import analyze
 
     search_terms: dict[str, float] = {}
     core: dict[str, float] = {}
@@ -425,9 +425,8 @@ def _rank(index, parsed: ParsedQuery, limit: int, topic: str | None) -> list[Res
     core_total = sum(core[t] * idf[t] for t in core) or 1.0
 
     candidates: dict[str, Entry] = {h.entry.id: h.entry for h in hits}
-    for entry in index.entries():
-        if entry.errors and (topic is None or entry.topic == topic):
-            candidates.setdefault(entry.id, entry)
+    for entry in index.template_candidates(qwords, topic):
+        candidates.setdefault(entry.id, entry)
 
     named = _names_an_exception(parsed)
     names = _query_names(index, parsed, n_docs)
@@ -487,6 +486,8 @@ def _rank(index, parsed: ParsedQuery, limit: int, topic: str | None) -> list[Res
         tiered.extend(_generated(parsed, tiered))
     tiered.sort(key=lambda tr: (-tr[0], -tr[1].score, tr[1].entry.title))
     results = _monotonic([r for _, r in tiered[: max(limit, 1) + 2]])
+    # Ranking read lean records (see `store.StoreIndex`); the results carry whole entries.
+    results = [r._replace(entry=index.full(r.entry)) if r.kind == "entry" else r for r in results]
     results = _apply_versions(results)
     return results[:limit]
 
@@ -526,7 +527,7 @@ def _builtin_class_terms(parsed: ParsedQuery) -> set[str]:
     of error, not which one, so it is no telling word (a library's class is)."""
     if not parsed.primary or _names_an_exception_class(parsed):
         return set()
-    from flaskref.index import analyze
+    from flaskref.analysis import analyze
 
     return set(analyze(parsed.primary.type))
 
@@ -535,7 +536,7 @@ def _question_phrase(parsed: ParsedQuery) -> tuple[str, ...]:
     """A short question's terms in order ("session not persisting"), for `_in_title`."""
     if parsed.primary or not parsed.words:
         return ()
-    from flaskref.index import analyze
+    from flaskref.analysis import analyze
 
     terms = tuple(t for t in analyze(parsed.words[:200]) if len(t) > 1)
     return terms if 2 <= len(terms) <= 6 else ()
@@ -543,7 +544,7 @@ def _question_phrase(parsed: ParsedQuery) -> tuple[str, ...]:
 
 @lru_cache(maxsize=4096)
 def _title_sequence(title: str) -> tuple[str, ...]:
-    from flaskref.index import analyze
+    from flaskref.analysis import analyze
 
     return tuple(analyze(title))
 
@@ -576,7 +577,7 @@ def _vague_terms() -> frozenset[str]:
     """`VAGUE` and Python's phrasing as index terms (stemmed as the analyzer does)."""
     global _VAGUE_TERMS
     if _VAGUE_TERMS is None:
-        from flaskref.index import analyze
+        from flaskref.analysis import analyze
 
         # Python's own phrasing of its errors tells no more than a vague word does.
         words = VAGUE | evidence.PYTHON_PHRASING

@@ -1,5 +1,7 @@
 """The validator: each problem is reported as path:line: message."""
 
+import pytest
+
 from flaskref import kb
 from flaskref.entry import parse_file
 
@@ -136,3 +138,26 @@ def test_a_reproducer_cannot_be_excused_from_running(write_entry):
     path = write_entry(body=_with_block("python reproduce excerpt"))
     found = [str(p) for p in parse_file(path)[1]]
     assert any("unknown note 'excerpt' after 'reproduce': this block must run" in p for p in found)
+
+
+def test_libyaml_reads_every_bundled_front_matter_as_the_safe_loader_does():
+    """Builds read front matter with libyaml when it is there; the values must be the ones
+    the pure-Python safe loader (which gives the error messages) builds."""
+    import yaml
+
+    from flaskref import kb, paths
+    from flaskref.entry import _SLOW, _fast_yaml, _yaml_loader
+
+    if not getattr(yaml, "__with_libyaml__", False):
+        pytest.skip("PyYAML without libyaml")
+    files = kb.entry_files([paths.bundled_kb_dir()])
+    assert len(files) > 100
+    for path in files:
+        text = path.read_text(encoding="utf-8").split("\n---\n", 1)[0].removeprefix("---\n")
+        assert _fast_yaml(text) == yaml.load(text, Loader=_yaml_loader()), path
+    for text in ("a: &x 1\nb: *x\n", "a: [1, 2\n", "- just\n- a list\n"):
+        fast = _fast_yaml(text)
+        assert fast is _SLOW or fast == yaml.load(text, Loader=_yaml_loader())
+    assert _fast_yaml("a: &x 1\nb: *x\n") is _SLOW  # aliases: refused by the slow loader
+    assert _fast_yaml("a: [1, 2\n") is _SLOW  # errors: worded by the slow loader
+    assert _fast_yaml("args: '*args'\n") == {"args": "*args"}

@@ -5,7 +5,7 @@ The cache folder itself (trust, damage, races, pruning) is tested in test_cache.
 
 import os
 
-from flaskref.index import analyze
+from flaskref.analysis import analyze
 from flaskref.search import Engine
 
 
@@ -71,3 +71,18 @@ def test_user_kb_overrides_bundled_id(write_entry, tmp_path):
     (other / "same-id.md").write_text(entry_text("same-id", "cli", title="My own version"))
     engine = Engine([write_entry.root, tmp_path / "mine"])
     assert [e.title for e in engine.entries()] == ["My own version"]
+
+
+def test_a_build_collects_garbage_at_the_usual_pace_whatever_the_one_shot_set():
+    import gc
+
+    from flaskref import opener
+
+    saved = gc.get_threshold()
+    gc.set_threshold(50_000, 20, 20)  # as `cli.run` sets it for a lookup
+    try:
+        with opener._collecting():
+            assert gc.get_threshold() == (700, 10, 10)
+        assert gc.get_threshold() == (50_000, 20, 20)
+    finally:
+        gc.set_threshold(*saved)
