@@ -400,7 +400,8 @@ def _doubt(
 def _names_doubt(distinctive: dict[str, float]) -> str | None:
     if not distinctive:
         return None
-    shown = ", ".join(sorted(distinctive, key=lambda n: -distinctive[n])[:3])
+    # Ties in name order: a set's order changes with the process's hash seed.
+    shown = ", ".join(sorted(distinctive, key=lambda n: (-distinctive[n], n))[:3])
     return f"not about what the message names ({shown})"
 
 
