@@ -23,7 +23,8 @@ from flaskref.search import FIELD_BOOSTS, Engine, _weighted_terms
 
 REPO = Path(__file__).resolve().parents[2]
 #: The eval set beside the checkouts, when there is one (RULES: ../shared/eval/dev.jsonl).
-DEV = [p for n in (1, 2) if (p := REPO.parents[n] / "shared" / "eval" / "dev.jsonl").is_file()]
+#: Beside the main checkout (../shared) or beside a worktree's parent (../../shared).
+DEV = [p for d in REPO.parents[:2] if (p := d / "shared" / "eval" / "dev.jsonl").is_file()]
 QUERY_FILES = sorted((REPO / "tests" / "data").glob("*/*.jsonl")) + DEV[:1]
 
 
