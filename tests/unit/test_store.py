@@ -77,11 +77,12 @@ def test_tokens_equal_whooshs_on_the_whole_kb_and_every_query():
         assert analysis.analyze(text) == whoosh_analyze(text), text[:80]
 
 
-@pytest.mark.parametrize("topic", [None, "sqlalchemy"])
-def test_scores_and_matched_terms_equal_whooshs(indexes, topic):
+@pytest.mark.parametrize(("topic", "every"), [(None, 1), ("sqlalchemy", 3)])
+def test_scores_and_matched_terms_equal_whooshs(indexes, topic, every):
+    """Every query; with a topic filter (a separate path of the same scoring), every third."""
     through_store, through_whoosh = indexes
     compared = 0
-    for q in QUERIES:
+    for q in QUERIES[::every]:
         parsed = parse(q)
         if parsed.is_empty:
             continue
