@@ -12,18 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-FIELDS = (
-    "library",
-    "module",
-    "owner",
-    "name",
-    "kind",
-    "deprecated_in",
-    "removed_in",
-    "replacement",
-    "changelog",
-)
-
+from flaskref.removed import FIELDS
 
 #: Classes whose instances the rule recognises in source (`app = Flask(...)`, blueprints):
 #: attribute rows of other classes are left out.
