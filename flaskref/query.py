@@ -54,7 +54,6 @@ _EXC_REPR = re.compile(
 )
 EXCEPTION_SUFFIX = re.compile(r"(?:Error|Exception|Exit|Warning|NotFound|Interrupt|Found)$")
 """How Python's exception classes are usually named; the catalog lists the others."""
-_EXC_SUFFIX = EXCEPTION_SUFFIX
 _HTTP_PAGE = re.compile(
     r"^(?P<code>[1-5]\d\d)\s+(?P<reason>[A-Z][A-Za-z' ]+?)(?::\s*(?P<msg>.*))?$"
 )
@@ -381,11 +380,11 @@ def _inline_errors(line: str) -> list[RaisedError]:
     if (
         m
         and (
-            _EXC_SUFFIX.search(m.group("type"))
+            EXCEPTION_SUFFIX.search(m.group("type"))
             or "." in m.group("type")
             or (m.group("msg") and m.group("type") in _unsuffixed_exceptions())
         )
-        and (m.group("msg") is not None or _EXC_SUFFIX.search(m.group("type")))
+        and (m.group("msg") is not None or EXCEPTION_SUFFIX.search(m.group("type")))
     ):
         found.append(RaisedError(m.group("type"), (m.group("msg") or "").strip()))
         inner = _EXC_INLINE.match((m.group("msg") or "").strip())
