@@ -55,12 +55,20 @@ def split_parts(text: str) -> list[str]:
 _stem = lru_cache(maxsize=50_000)(stem)
 
 
+@lru_cache(maxsize=100_000)
+def _terms(token: str) -> tuple[str, ...]:
+    """The index terms of one token (tokens repeat: a KB has far fewer distinct ones)."""
+    out = []
+    for piece in split_parts(token):
+        low = piece.lower()
+        if low and low not in STOP:
+            out.append(_stem(low))
+    return tuple(out)
+
+
 def analyze(text: str) -> list[str]:
     """The index terms of a text, in order, as the index sees them."""
-    out = []
-    for m in TOKEN.finditer(text):
-        for piece in split_parts(m.group(0)):
-            low = piece.lower()
-            if low and low not in STOP:
-                out.append(_stem(low))
+    out: list[str] = []
+    for token in TOKEN.finditer(text):
+        out += _terms(token.group(0))
     return out

@@ -142,10 +142,22 @@ class _Parse:
 
 def parse_file(path: Path) -> tuple[Entry | None, list[Problem]]:
     """Parse one entry file; the entry is None when it is too broken to index."""
+    entry, problems, _ = read_entry(path)
+    return entry, problems
+
+
+def read_entry(path: Path) -> tuple[Entry | None, list[Problem], bytes | None]:
+    """`parse_file`, and the bytes it parsed (None if the file could not be read): the index
+    keeps their digest to tell an edited file from a touched one."""
     state = _Parse(path)
     data = _read(state, path)
     if data is None:
-        return None, state.problems
+        return None, state.problems, None
+    entry, problems = _parse_data(state, data)
+    return entry, problems, data
+
+
+def _parse_data(state: _Parse, data: bytes) -> tuple[Entry | None, list[Problem]]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

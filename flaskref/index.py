@@ -1,4 +1,5 @@
-"""The Whoosh index: schema, analyzer, building it (and its compact store), term search.
+"""The Whoosh index: schema, analyzer, building it and its compact store, updating both in
+place, term search.
 
 With `analysis.py` (Whoosh's stemmer alone), the only module that imports Whoosh. The index
 stores everything the output needs (each entry as JSON), so a lookup with a fresh cache
@@ -19,11 +20,11 @@ from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter,
 from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.query import FuzzyTerm, Or, Term
 
-from flaskref import kb, store
-from flaskref.analysis import STOP, split_parts
+from flaskref import kb, store_build
+from flaskref.analysis import STOP, analyze, split_parts
 from flaskref.entry import Entry, Problem
 from flaskref.opener import MANIFEST, SCHEMA_VERSION, open_index
-from flaskref.store import FIELD_WEIGHT, TEXT_FIELDS, Hit
+from flaskref.store import FIELD_WEIGHT, TEXT_FIELDS, Hit, field_texts
 
 __all__ = ["FIELD_WEIGHT", "MANIFEST", "SCHEMA_VERSION", "TEXT_FIELDS", "Hit", "open_index"]
 T = TypeVar("T")
@@ -50,17 +51,26 @@ ANALYZER = (
 )
 
 
+#: What the index's text fields are given: the terms `analysis.analyze` made of the text
+#: (the same as `ANALYZER` makes, a test holds them equal, in a third of the time), joined by
+#: spaces. Terms hold no whitespace.
+PRE_ANALYZED = RegexTokenizer(r"\S+")
+
+
 def make_schema() -> Schema:
+    def text() -> TEXT:
+        return TEXT(analyzer=PRE_ANALYZED, phrase=False)
+
     return Schema(
         id=ID(stored=True, unique=True),
         topic=ID(stored=True),
-        title=TEXT(analyzer=ANALYZER, phrase=False),
-        errors=TEXT(analyzer=ANALYZER, phrase=False),
-        exceptions=TEXT(analyzer=ANALYZER, phrase=False),
-        tags=TEXT(analyzer=ANALYZER, phrase=False),
-        symptom=TEXT(analyzer=ANALYZER, phrase=False),
-        fix=TEXT(analyzer=ANALYZER, phrase=False),
-        body=TEXT(analyzer=ANALYZER, phrase=False),
+        title=text(),
+        errors=text(),
+        exceptions=text(),
+        tags=text(),
+        symptom=text(),
+        fix=text(),
+        body=text(),
         data=STORED,
         names=STORED,
         sources=STORED,
@@ -248,34 +258,79 @@ def build_in_memory(loaded: kb.KB) -> Index:
 
 
 def _fill(ix, entries: tuple[Entry, ...]) -> None:
-    from flaskref.evidence import entry_names
-    from flaskref.generated import sources
-
     writer = ix.writer()
     for e in entries:
-        writer.add_document(
-            id=e.id,
-            topic=e.topic,
-            title=e.title,
-            errors="\n".join(e.errors),
-            exceptions=" ".join(e.exceptions),
-            tags=", ".join(e.tags),
-            symptom=e.symptom,
-            fix=e.fix,
-            body=e.body,
-            data=json.dumps(e.to_dict()),
-            names=sorted(
-                entry_names(
-                    e.errors, e.exceptions, e.tags, (b.code for b in e.blocks), (e.symptom, e.fix)
-                )
-            ),
-            sources=sources(e.errors),
-        )
+        writer.add_document(**_document(e, *_record_parts(e)))
     writer.commit()
 
 
+def _record_parts(e: Entry) -> tuple[list[str], tuple[str, ...]]:
+    """An entry's names and where its messages are printed (stored beside it)."""
+    from flaskref.evidence import entry_names
+    from flaskref.generated import sources
+
+    code = (b.code for b in e.blocks)
+    names = entry_names(e.errors, e.exceptions, e.tags, code, (e.symptom, e.fix))
+    return sorted(names), sources(e.errors)
+
+
+def _document(e: Entry, names: list[str], sources: tuple[str, ...]) -> dict:
+    texts = {f: " ".join(analyze(t)) for f, t in zip(TEXT_FIELDS, field_texts(e), strict=True)}
+    return dict(
+        id=e.id,
+        topic=e.topic,
+        **texts,
+        data=json.dumps(e.to_dict()),
+        names=names,
+        sources=sources,
+    )
+
+
+def update_in(
+    folder: Path, head: str, digest: str, removed: list[str], changed: list[Entry], order: list[str]
+) -> tuple[str, str]:
+    """Update a cached index in place: the entries `removed` go, the `changed` ones are added
+    or replaced; `order` is every entry id in KB order. The store first (it may refuse,
+    `store_build.Stale`, before anything is written that a reader sees), then Whoosh.
+
+    Returns the store's new header and its digest, for the manifest.
+    """
+    records = [(e, *_record_parts(e)) for e in changed]
+    head, digest = store_build.update(
+        str(folder),
+        head,
+        digest,
+        removed=removed,
+        records=records,
+        kb_order=order,
+        quantize=_quantized_length,
+    )
+    ix = open_dir(folder)
+    writer = ix.writer()
+    try:
+        for eid in removed:
+            writer.delete_by_term("id", eid)
+        for record in records:
+            writer.update_document(**_document(*record))
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+    ix.close()
+    return head, digest
+
+
+def _quantized_length(n: int) -> int:
+    """A field's length as Whoosh stores it (one byte) and its scorer reads it back."""
+    from whoosh.util.numeric import byte_to_length, length_to_byte
+
+    b = length_to_byte(n)
+    return byte_to_length(b) if b else 1
+
+
 def _write_store(ix, folder: Path, entries: tuple[Entry, ...]) -> str:
-    """Copy out of the index just built what the compact store holds (see `store.write`)."""
+    """Copy out of the index just built what the compact store holds (see
+    `store_build.write`)."""
     by_id = {e.id: e for e in entries}
     with ix.searcher() as s:
         r = s.reader()
@@ -284,11 +339,14 @@ def _write_store(ix, folder: Path, entries: tuple[Entry, ...]) -> str:
             raise ValueError("document numbers of a fresh index are not 0..n-1")
         stats = {
             "fields": TEXT_FIELDS,
-            "dc_all": s.doc_count_all(),
-            "dc": s.doc_count(),
+            "dc": s.doc_count_all(),
             "avgfl": tuple(s.avg_field_length(f) or 1 for f in TEXT_FIELDS),
-            # As WeightLengthScorer reads them (quantized, 1 for an empty field).
-            "lengths": tuple(tuple(r.doc_field_length(d, f, 1) for d in docs) for f in TEXT_FIELDS),
+            "totals": tuple(r.field_length(f) for f in TEXT_FIELDS),
+            # As WeightLengthScorer reads them, quantized (Whoosh gives None for an empty
+            # field, which no posting reads: 1 here, as `_quantized_length` says).
+            "lengths": tuple(
+                tuple(r.doc_field_length(d, f, 1) or 1 for d in docs) for f in TEXT_FIELDS
+            ),
         }
         records = []
         for d in docs:
@@ -296,7 +354,7 @@ def _write_store(ix, folder: Path, entries: tuple[Entry, ...]) -> str:
             records.append(
                 (by_id[fields["id"]], fields.get("names") or (), fields.get("sources") or ())
             )
-        return store.write(str(folder), stats, _postings(r), records)
+        return store_build.write(str(folder), stats, _postings(r), records)
 
 
 def _postings(r) -> Iterator[tuple[str, dict[int, tuple]]]:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from flaskref import __version__
-from flaskref.entry import Entry, Problem, parse_file
+from flaskref.entry import Entry, Problem, read_entry
 
 try:  # hashlib's own blake2b, without loading OpenSSL's hashes first (several milliseconds)
     from _blake2 import blake2b
@@ -43,6 +43,14 @@ def _entry_paths(roots: list[str]) -> list[str]:
     return files
 
 
+def set_key(dirs: list[Path], schema_version: int) -> str:
+    """Which KB folders these are (and which schema and version read them): one cached index
+    per set, updated in place as its files change (`fingerprint` tells when)."""
+    parts = [f"{schema_version}:{__version__}", *(str(root) for root in dirs)]
+    data = "\0".join(parts).encode("utf-8", "surrogateescape")
+    return blake2b(data, digest_size=16).hexdigest()
+
+
 def fingerprint(dirs: list[Path], schema_version: int) -> str:
     """A digest of every entry file's path, size and mtime, the schema and our version.
 
@@ -62,45 +70,135 @@ def fingerprint(dirs: list[Path], schema_version: int) -> str:
     return blake2b(data, digest_size=16).hexdigest()
 
 
+class FileRecord(NamedTuple):
+    """What loading one entry file found, as a cached index keeps it: enough to redo
+    `resolve` for a KB where only a few files changed, without parsing the others again."""
+
+    path: str
+    root: int
+    """Which of the KB folders (its position) the file is in."""
+    size: int
+    mtime_ns: int
+    digest: str | None
+    """Of the bytes parsed (None: unreadable), to tell an edited file from a touched one."""
+    entry_id: str | None
+    see_also: tuple[str, ...]
+    problems: tuple[Problem, ...]
+
+    def to_json(self) -> list:
+        return [*self[:7], [list(p) for p in self.problems]]
+
+    @classmethod
+    def from_json(cls, row: list) -> FileRecord:
+        *head, problems = row
+        path, root, size, mtime, digest, entry_id, see_also = head
+        found = tuple(Problem(*p) for p in problems)
+        return cls(path, root, size, mtime, digest, entry_id, tuple(see_also), found)
+
+
 def load(dirs: list[Path]) -> KB:
     """Load every entry; a broken file is reported and skipped, never stops the rest.
 
     A later folder's entry replaces an earlier folder's entry with the same id (a user's own
     KB overrides the bundled one); the same id twice in one folder is a problem.
     """
+    return load_files(dirs)[0]
+
+
+def load_files(dirs: list[Path]) -> tuple[KB, tuple[FileRecord, ...]]:
+    """`load`, and what it found in each file (for a cached index's manifest)."""
+    records, parsed = scan(dirs)
+    winners, problems = resolve(dirs, records)
+    return KB(tuple(parsed[w.path] for w in winners), problems), records
+
+
+def scan(
+    dirs: list[Path], previous: dict[str, FileRecord] | None = None
+) -> tuple[tuple[FileRecord, ...], dict[str, Entry]]:
+    """A record of every entry file, and the entries of the files parsed now.
+
+    A file whose `previous` record has the same size and mtime is not read; one with the same
+    bytes is not parsed: their records are reused.
+    """
+    previous = previous or {}
+    records: list[FileRecord] = []
+    parsed: dict[str, Entry] = {}
+    for n, root in enumerate(dirs):
+        if not root.is_dir():
+            continue
+        for path in _entry_paths([str(root)]):
+            try:
+                st = os.stat(path)
+                size, mtime = st.st_size, st.st_mtime_ns
+            except OSError:
+                size, mtime = -1, -1
+            old = previous.get(path)
+            if old is not None and old.root == n and (old.size, old.mtime_ns) == (size, mtime):
+                records.append(old)
+                continue
+            entry, problems, data = read_entry(Path(path))
+            digest = blake2b(data, digest_size=16).hexdigest() if data is not None else None
+            if old is not None and old.root == n and digest is not None and old.digest == digest:
+                records.append(old._replace(size=size, mtime_ns=mtime))
+                continue
+            if entry is not None:
+                parsed[path] = entry
+            records.append(
+                FileRecord(
+                    path,
+                    n,
+                    size,
+                    mtime,
+                    digest,
+                    entry.id if entry is not None else None,
+                    entry.see_also if entry is not None else (),
+                    tuple(problems),
+                )
+            )
+    return tuple(records), parsed
+
+
+def resolve(
+    dirs: list[Path], records: tuple[FileRecord, ...]
+) -> tuple[list[FileRecord], tuple[Problem, ...]]:
+    """Which file gives each entry (in the order entries are indexed), and every problem.
+
+    A later folder's file replaces an earlier folder's with the same id; the same id twice in
+    one folder is a problem, as is a `see_also` naming no entry.
+    """
     problems: list[Problem] = []
-    chosen: dict[str, tuple[Path, Entry]] = {}
-    for root in dirs:
+    chosen: dict[str, FileRecord] = {}
+    for n, root in enumerate(dirs):
         if not root.is_dir():
             # A mistyped --kb or $FLASKREF_KB would otherwise leave the user's entries out
             # without a word.
             why = "not a folder" if root.exists() else "no such folder"
             problems.append(Problem(str(root), 1, f"KB folder skipped: {why}"))
             continue
-        seen_here: dict[str, Path] = {}
-        for path in entry_files([root]):
-            entry, found = parse_file(path)
-            problems.extend(found)
-            if entry is None:
+        seen_here: dict[str, str] = {}
+        for rec in records:
+            if rec.root != n:
                 continue
-            if entry.id in seen_here:
+            problems.extend(rec.problems)
+            if rec.entry_id is None:
+                continue
+            if rec.entry_id in seen_here:
                 problems.append(
                     Problem(
-                        str(path), 1, f"duplicate id '{entry.id}' (also in {seen_here[entry.id]})"
+                        rec.path,
+                        1,
+                        f"duplicate id '{rec.entry_id}' (also in {seen_here[rec.entry_id]})",
                     )
                 )
                 continue
-            seen_here[entry.id] = path
-            chosen[entry.id] = (root, entry)
-    entries = tuple(e for _, e in chosen.values())
-    ids = {e.id for e in entries}
-    for e in entries:
-        for other in e.see_also:
-            if other not in ids:
-                problems.append(
-                    Problem(e.path, _line_of(e.path, "see_also"), f"see_also: no entry '{other}'")
-                )
-    return KB(entries, tuple(problems))
+            seen_here[rec.entry_id] = rec.path
+            chosen[rec.entry_id] = rec
+    for rec in chosen.values():
+        for other in rec.see_also:
+            if other not in chosen:
+                line = _line_of(rec.path, "see_also")
+                problems.append(Problem(rec.path, line, f"see_also: no entry '{other}'"))
+    return list(chosen.values()), tuple(problems)
 
 
 def _line_of(path: str, key: str) -> int:

@@ -113,7 +113,10 @@ class Runner:
             sel.register(proc.stdout, selectors.EVENT_READ)
             timed_out = not sel.select(timeout)
         if timed_out:
-            os.kill(pid, signal.SIGKILL)
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:  # it ended (and was reaped) as the time ran out
+                timed_out = False
         status = int(proc.stdout.readline())
         return os.waitstatus_to_exitcode(status), timed_out
 

@@ -53,7 +53,7 @@ class _Payload:
         return (open, (str(self.canary), "w"))
 
 
-def plant_index(folder: Path, canary: Path) -> None:
+def plant_index(folder: Path, canary: Path, dirs: list[Path]) -> None:
     """An index folder as an attacker would plant it: marked as ours, its TOC a pickle that
     runs code (written with Whoosh's own TOC layout, the schema replaced by the payload)."""
     from whoosh.filedb.filestore import FileStorage
@@ -72,12 +72,13 @@ def plant_index(folder: Path, canary: Path) -> None:
     stream.close()
     toc = (folder / "_MAIN_1.toc").read_bytes()
     digest = hashlib.blake2b(toc, digest_size=16).hexdigest()  # whoever plants can digest
-    manifest = {"problems": [], "toc": {"_MAIN_1.toc": digest}}
+    fresh = kb.fingerprint(dirs, SCHEMA_VERSION)  # as fresh as the KB: opened, not updated
+    manifest = {"problems": [], "toc": {"_MAIN_1.toc": digest}, "fingerprint": fresh}
     (folder / "manifest.json").write_text(json.dumps(manifest))
 
 
 def target_for(dirs, base: Path) -> Path:
-    return base / f"index-{kb.fingerprint(dirs, SCHEMA_VERSION)}"
+    return base / f"index-{kb.set_key(dirs, SCHEMA_VERSION)}"
 
 
 # -- who may have written the index ---------------------------------------------------------
@@ -100,7 +101,7 @@ def test_index_is_cached_private_and_marked(small_kb, cache_dir):
 def test_a_cache_others_can_write_is_never_opened(small_kb, cache_dir, capsys, how):
     canary = cache_dir.parent / f"pwned-{how}"
     planted = target_for(small_kb, cache_dir)
-    plant_index(planted, canary)
+    plant_index(planted, canary, small_kb)
     if how == "other-owner":
         if os.geteuid() != 0:
             pytest.skip("only root can give a folder to another user")
@@ -125,7 +126,7 @@ def test_a_cache_others_can_write_is_never_opened(small_kb, cache_dir, capsys, h
 def test_the_planted_index_would_run_code_if_opened(small_kb, cache_dir):
     """The control for the test above: in a folder that is ours, the same plant is read."""
     canary = cache_dir.parent / "pwned-control"
-    plant_index(target_for(small_kb, cache_dir), canary)
+    plant_index(target_for(small_kb, cache_dir), canary, small_kb)
     engine = Engine(small_kb)
     assert canary.exists()  # our own folder: trusted, read, found damaged, rebuilt
     assert ids(engine, "frobnicated widgets") == ["first-entry"]

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from flaskref import analysis, kb, paths, store
+from flaskref import analysis, kb, paths, store, store_index
 from flaskref.index import TEXT_FIELDS, whoosh_analyze
 from flaskref.opener import open_index
 from flaskref.query import parse
@@ -46,7 +46,7 @@ def indexes(tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("FLASKREF_CACHE_DIR", str(tmp_path_factory.mktemp("store-cache")))
         through_store = open_index([paths.bundled_kb_dir()])
-        assert isinstance(through_store, store.StoreIndex)
+        assert isinstance(through_store, store_index.StoreIndex)
         through_whoosh = through_store._whoosh_opener()
         yield through_store, through_whoosh
         through_store.close()
@@ -165,7 +165,7 @@ def test_the_header_and_each_block_are_checked_before_they_are_unmarshalled(tmp_
     out = store.Writer(str(tmp_path))
     first, second = out.block({"x": (1, 2.5)}), out.block("second")
     none = store.table({})
-    empty = {"fields": TEXT_FIELDS, "dc_all": 0, "dc": 0, "terms": none}
+    empty = {"fields": TEXT_FIELDS, "dc": 0, "ids": (), "terms": none}
     empty |= {"words": none, "name_df": none}
     head_digest = out.finish(empty)
     opened = store.Store(str(tmp_path), head_digest)
