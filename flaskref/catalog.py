@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 from collections import namedtuple
+from functools import lru_cache
 from pathlib import Path
 
 from flaskref import messages
@@ -72,7 +73,8 @@ def tokens(text: str) -> set[str]:
     return set(_TOKEN.findall(text.lower()))
 
 
-def key_words(template: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def key_words(template: str) -> tuple[str, ...]:
     """A template's literal words that no placeholder touches, lowercased: a message holding
     the template holds each of them as a whole token."""
     out: list[str] = []
@@ -86,7 +88,7 @@ def key_words(template: str) -> list[str]:
             word = m.group().lower()
             if len(word) >= 3 and not word.isdigit():
                 out.append(word)
-    return out
+    return tuple(out)
 
 
 def library_names() -> dict[str, str]:

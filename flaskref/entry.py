@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -277,11 +278,19 @@ def _load_yaml(state: _Parse, text: str) -> dict[str, object] | None:
     return meta
 
 
-def _parse_body(state: _Parse, body: str, offset: int) -> tuple[list[CodeBlock], list[str]]:
+@lru_cache(maxsize=1)
+def _markdown():
+    """One CommonMark parser for every entry (making one costs about as much as parsing an
+    entry), reading block structure only: headings and fences are all an entry needs, and
+    inline parsing was most of the rest."""
     from markdown_it import MarkdownIt
 
+    return MarkdownIt("commonmark").disable("inline")
+
+
+def _parse_body(state: _Parse, body: str, offset: int) -> tuple[list[CodeBlock], list[str]]:
     md_lines = body.split("\n")
-    tokens = MarkdownIt("commonmark").parse(body)
+    tokens = _markdown().parse(body)
     blocks: list[CodeBlock] = []
     sections: list[str] = []
     for i, tok in enumerate(tokens):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from flaskref import messages
 
@@ -59,6 +60,7 @@ def _names(text: str) -> set[str]:
     return out
 
 
+@lru_cache(maxsize=65536)
 def is_identifier_like(word: str) -> bool:
     """A name rather than an English word: `session_cookie_name`, `BaseResponse`, `is_xhr`."""
     return (

@@ -9,9 +9,12 @@ from the index just built) does not even import Whoosh. `opener.py` decides whic
 
 from __future__ import annotations
 
-import heapq
 import json
+import sys
+from array import array
+from collections import Counter
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
@@ -19,6 +22,8 @@ from whoosh import index as whoosh_index
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.query import FuzzyTerm, Or, Term
+from whoosh.system import pack_uint
+from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from flaskref import kb, store_build
 from flaskref.analysis import STOP, analyze, split_parts
@@ -51,15 +56,38 @@ ANALYZER = (
 )
 
 
-#: What the index's text fields are given: the terms `analysis.analyze` made of the text
-#: (the same as `ANALYZER` makes, a test holds them equal, in a third of the time), joined by
-#: spaces. Terms hold no whitespace.
+#: The tokenizer of the index's text fields, which are given their terms already analyzed
+#: (`TermsField`); only something that parses text with the schema would run it.
 PRE_ANALYZED = RegexTokenizer(r"\S+")
 
 
+class TermsField(TEXT):
+    """A text field given its terms as `analysis.analyze` made them (the same as `ANALYZER`
+    makes, a test holds them equal): Whoosh's frequency postings are made from them directly,
+    without a token object per word, most of what adding a document cost."""
+
+    def index(self, value, **kwargs):
+        boost = self.format.field_boost
+        for term, freq in Counter(value).items():
+            yield _term_bytes(term), freq, _weight(freq * boost), _frequency_bytes(freq)
+
+
+# Whoosh's writer pools every posting of a build before it sorts them (a tuple of these
+# values each); one object per distinct value instead of one per posting halves that memory.
+_term_bytes = lru_cache(maxsize=200_000)(lambda term: term.encode("utf-8"))
+_weight = lru_cache(maxsize=1024)(float)
+_frequency_bytes = lru_cache(maxsize=1024)(pack_uint)
+
+#: Whoosh's budget for pooled postings before it spills sorted runs to disk and merges them
+#: back at commit (half a 10,000-entry build's time with the default, 128). Whoosh counts
+#: about 180 bytes a posting, as if no value were shared; with the values shared above a
+#: posting costs about 90, so this is about 250 MB at most: a 10,000-entry KB fits in it.
+POOL_MB = 512
+
+
 def make_schema() -> Schema:
-    def text() -> TEXT:
-        return TEXT(analyzer=PRE_ANALYZED, phrase=False)
+    def text() -> TermsField:
+        return TermsField(analyzer=PRE_ANALYZED, phrase=False)
 
     return Schema(
         id=ID(stored=True, unique=True),
@@ -243,10 +271,15 @@ def open_dir(folder: Path):
 
 
 def build_in(folder: Path, entries: tuple[Entry, ...]) -> str:
-    """Build the index and its compact store into `folder`; returns the store's digest."""
+    """Build the index and its compact store into `folder`; returns the store's digest.
+
+    The store's postings are gathered while Whoosh is given the same terms, document by
+    document (Whoosh numbers them in that order), rather than read back out of Whoosh.
+    """
     ix = whoosh_index.create_in(str(folder), make_schema())
-    _fill(ix, entries)
-    return _write_store(ix, folder, entries)
+    inverted = _Inverted()
+    records = _fill(ix, entries, inverted)
+    return store_build.write(str(folder), inverted.stats(), inverted.postings(), records)
 
 
 def build_in_memory(loaded: kb.KB) -> Index:
@@ -257,11 +290,61 @@ def build_in_memory(loaded: kb.KB) -> Index:
     return Index(ix, loaded.problems, "memory")
 
 
-def _fill(ix, entries: tuple[Entry, ...]) -> None:
-    writer = ix.writer()
+def _fill(ix, entries: tuple[Entry, ...], inverted: _Inverted | None = None) -> list[tuple]:
+    """Add every entry to a new index; returns (entry, names, sources) per document."""
+    writer = ix.writer(limitmb=POOL_MB)
+    records = []
     for e in entries:
-        writer.add_document(**_document(e, *_record_parts(e)))
+        names, sources = _record_parts(e)
+        terms = [analyze(text) for text in field_texts(e)]
+        writer.add_document(**_document(e, names, sources, terms))
+        if inverted is not None:
+            inverted.add(terms)
+        records.append((e, names, sources))
     writer.commit()
+    return records
+
+
+class _Inverted:
+    """The postings of a new index as its documents go in: per term and field, the document
+    numbers and term frequencies; per field, each document's length as Whoosh keeps it."""
+
+    def __init__(self) -> None:
+        self._postings: dict[str, dict[int, tuple[array, array]]] = {}
+        self._lengths = tuple(array("I") for _ in TEXT_FIELDS)
+        self._totals = [0] * len(TEXT_FIELDS)
+        self._docs = 0
+
+    def add(self, terms: list[list[str]]) -> None:
+        doc = self._docs
+        self._docs += 1
+        for fi, field_terms in enumerate(terms):
+            self._totals[fi] += len(field_terms)
+            self._lengths[fi].append(_quantized_length(len(field_terms)))
+            for term, tf in Counter(field_terms).items():
+                found = self._postings.setdefault(term, {}).get(fi)
+                if found is None:
+                    found = self._postings[term][fi] = (array("I"), array("I"))
+                found[0].append(doc)
+                found[1].append(tf)
+
+    def stats(self) -> dict:
+        """As Whoosh's searcher gives them (an empty field averages 1)."""
+        dc = self._docs
+        return {
+            "fields": TEXT_FIELDS,
+            "dc": dc,
+            "avgfl": tuple((total / dc if dc else 0) or 1 for total in self._totals),
+            "totals": tuple(self._totals),
+            "lengths": self._lengths,
+        }
+
+    def postings(self) -> Iterator[tuple[str, dict[int, tuple]]]:
+        for term in sorted(self._postings):
+            yield (
+                term,
+                {fi: (docs, tfs, len(docs)) for fi, (docs, tfs) in self._postings[term].items()},
+            )
 
 
 def _record_parts(e: Entry) -> tuple[list[str], tuple[str, ...]]:
@@ -271,11 +354,16 @@ def _record_parts(e: Entry) -> tuple[list[str], tuple[str, ...]]:
 
     code = (b.code for b in e.blocks)
     names = entry_names(e.errors, e.exceptions, e.tags, code, (e.symptom, e.fix))
-    return sorted(names), sources(e.errors)
+    # Interned: the same names recur across entries, and a build holds them all at once.
+    return sorted(map(sys.intern, names)), sources(e.errors)
 
 
-def _document(e: Entry, names: list[str], sources: tuple[str, ...]) -> dict:
-    texts = {f: " ".join(analyze(t)) for f, t in zip(TEXT_FIELDS, field_texts(e), strict=True)}
+def _document(
+    e: Entry, names: list[str], sources: tuple[str, ...], terms: list[list[str]] | None = None
+) -> dict:
+    if terms is None:
+        terms = [analyze(text) for text in field_texts(e)]
+    texts = dict(zip(TEXT_FIELDS, terms, strict=True))
     return dict(
         id=e.id,
         topic=e.topic,
@@ -322,64 +410,5 @@ def update_in(
 
 def _quantized_length(n: int) -> int:
     """A field's length as Whoosh stores it (one byte) and its scorer reads it back."""
-    from whoosh.util.numeric import byte_to_length, length_to_byte
-
     b = length_to_byte(n)
     return byte_to_length(b) if b else 1
-
-
-def _write_store(ix, folder: Path, entries: tuple[Entry, ...]) -> str:
-    """Copy out of the index just built what the compact store holds (see
-    `store_build.write`)."""
-    by_id = {e.id: e for e in entries}
-    with ix.searcher() as s:
-        r = s.reader()
-        docs = sorted(r.all_doc_ids())
-        if docs != list(range(len(docs))):
-            raise ValueError("document numbers of a fresh index are not 0..n-1")
-        stats = {
-            "fields": TEXT_FIELDS,
-            "dc": s.doc_count_all(),
-            "avgfl": tuple(s.avg_field_length(f) or 1 for f in TEXT_FIELDS),
-            "totals": tuple(r.field_length(f) for f in TEXT_FIELDS),
-            # As WeightLengthScorer reads them, quantized (Whoosh gives None for an empty
-            # field, which no posting reads: 1 here, as `_quantized_length` says).
-            "lengths": tuple(
-                tuple(r.doc_field_length(d, f, 1) or 1 for d in docs) for f in TEXT_FIELDS
-            ),
-        }
-        records = []
-        for d in docs:
-            fields = r.stored_fields(d)
-            records.append(
-                (by_id[fields["id"]], fields.get("names") or (), fields.get("sources") or ())
-            )
-        return store_build.write(str(folder), stats, _postings(r), records)
-
-
-def _postings(r) -> Iterator[tuple[str, dict[int, tuple]]]:
-    """Each term, in order, with its postings per field number: (docs, weights, doc
-    frequency). Read term by term from the fields' sorted lexicons, so a build never holds
-    every posting at once."""
-
-    def field_terms(fi: int, field: str):
-        for text, _info in r.iter_field(field):
-            term = text.decode() if isinstance(text, bytes) else text
-            yield term, fi, field, text
-
-    merged = heapq.merge(*(field_terms(fi, f) for fi, f in enumerate(TEXT_FIELDS)))
-    current, by_field = None, {}
-    for term, fi, field, text in merged:
-        if term != current and current is not None:
-            yield current, by_field
-            by_field = {}
-        current = term
-        m = r.postings(field, text)
-        ids, weights = [], []
-        while m.is_active():
-            ids.append(m.id())
-            weights.append(m.weight())
-            m.next()
-        by_field[fi] = (ids, weights, r.doc_frequency(field, text))
-    if current is not None:
-        yield current, by_field
