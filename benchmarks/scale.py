@@ -12,7 +12,8 @@ matters:
 - one-shot: median of `flaskref --kb DIR --json QUERY` for an error line, a question and a
   100-line traceback (see `oneshot.py`), and its ratio to `python -c pass` run in turn;
 - in-process: median and p90 of `Engine.search` over the dev queries with an opened index;
-- edit: the wall time of the first lookup after one entry's file changes.
+- edit: the wall time of the first lookup after one entry's file changes (the index is
+  updated in place), after one is added, and after one is removed.
 """
 
 from __future__ import annotations
@@ -141,13 +142,21 @@ def measure(total: int, runs: int, rounds: int, dev: Path | None) -> None:
         if dev:
             median, p90 = in_process(kb, dev, env, rounds)
             print(f"in-process search    median {median:6.2f} ms   p90 {p90:6.2f} ms")
-        edited = next(kb.rglob("*.md"))
-        with edited.open("a", encoding="utf-8") as fh:
+        lookup = cmd + ["--json", "working outside application context"]
+        files = sorted(kb.rglob("*.md"))
+        with files[0].open("a", encoding="utf-8") as fh:
             fh.write("\nOne more line after an edit.\n")
-        wall, rss = timed(cmd + ["--json", "working outside application context"], env)
+        wall, rss = timed(lookup, env)
         print(f"edit -> first lookup {wall:7.2f} s   peak RSS {rss:6.1f} MiB")
-        wall, _ = timed(cmd + ["--json", "working outside application context"], env)
+        wall, _ = timed(lookup, env)
         print(f"the lookup after it  {wall * 1000:7.1f} ms")
+        text = files[1].read_text(encoding="utf-8").replace("\nid: ", "\nid: added-", 1)
+        files[1].with_name("added-" + files[1].name).write_text(text, encoding="utf-8")
+        wall, _ = timed(lookup, env)
+        print(f"add -> first lookup  {wall:7.2f} s")
+        files[2].unlink()
+        wall, _ = timed(lookup, env)
+        print(f"remove -> first lookup {wall:5.2f} s")
 
 
 def main() -> int:

@@ -4,6 +4,7 @@ fingerprint that tells the index cache when anything changed."""
 from __future__ import annotations
 
 import os
+from array import array
 from pathlib import Path
 from typing import NamedTuple
 
@@ -31,16 +32,40 @@ def entry_files(dirs: list[Path]) -> list[Path]:
 
 def _entry_paths(roots: list[str]) -> list[str]:
     """`entry_files` as strings (a lookup's fingerprint makes no `Path` per file)."""
-    files: list[str] = []
+    return [e.path for e in _dir_entries(roots)]
+
+
+def _dir_entries(roots: list[str]) -> list[os.DirEntry]:
+    """The entry files as `os.scandir` gives them, in `os.walk`'s order (a folder's files by
+    name, then its subfolders by name; hidden folders and links to folders skipped)."""
+    out: list[os.DirEntry] = []
     for root in roots:
-        if not os.path.isdir(root):
-            continue
-        for dirpath, dirnames, filenames in os.walk(root):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-            for name in sorted(filenames):
-                if name.endswith(".md") and name.lower() != "readme.md":
-                    files.append(os.path.join(dirpath, name))
-    return files
+        if os.path.isdir(root):
+            _walk(root, out)
+    return out
+
+
+def _walk(folder: str, out: list[os.DirEntry]) -> None:
+    try:
+        with os.scandir(folder) as it:
+            found = list(it)
+    except OSError:
+        return
+    files, folders = [], []
+    for e in found:
+        try:
+            is_dir = e.is_dir()
+        except OSError:
+            is_dir = False
+        if not is_dir:
+            files.append(e)
+        elif not e.name.startswith(".") and not e.is_symlink():
+            folders.append(e)
+    for e in sorted(files, key=lambda e: e.name):
+        if e.name.endswith(".md") and e.name.lower() != "readme.md":
+            out.append(e)
+    for e in sorted(folders, key=lambda e: e.name):
+        _walk(e.path, out)
 
 
 def set_key(dirs: list[Path], schema_version: int) -> str:
@@ -58,16 +83,21 @@ def fingerprint(dirs: list[Path], schema_version: int) -> str:
     BLAKE2b rather than a checksum: two different KB states must never share a cache folder,
     and blake2b is in the standard library (without OpenSSL's hashes, see the import above).
     """
-    parts = [f"{schema_version}:{__version__}"]
-    parts += [f"dir:{root}:{root.is_dir()}" for root in dirs]  # a folder appearing counts
-    for path in _entry_paths([str(root) for root in dirs]):
+    head = [f"{schema_version}:{__version__}"]
+    head += [f"dir:{root}:{root.is_dir()}" for root in dirs]  # a folder appearing counts
+    names: list[str] = []
+    figures = array("q")
+    for e in _dir_entries([str(root) for root in dirs]):
         try:
-            st = os.stat(path)
+            st = e.stat()
         except OSError:
             continue
-        parts.append(f"{path}\0{st.st_size}\0{st.st_mtime_ns}")
-    data = "\0".join(parts).encode("utf-8", "surrogateescape")
-    return blake2b(data, digest_size=16).hexdigest()
+        names.append(e.path)
+        figures.append(st.st_size)
+        figures.append(st.st_mtime_ns)
+    digest = blake2b("\0".join(head + names).encode("utf-8", "surrogateescape"), digest_size=16)
+    digest.update(figures.tobytes())
+    return digest.hexdigest()
 
 
 class FileRecord(NamedTuple):

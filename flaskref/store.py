@@ -200,6 +200,8 @@ class Store:
         self.words = Table(h["words"])
         self.name_df = Table(h["name_df"])
         self._cache: dict[str, dict] = {}
+        self._tfs_at: dict[str, int] = {}
+        self._tfs_cache: dict[str, dict] = {}
         self._drift: float | None = None
         self._live_avgfl: list[float] = []
         self._lengths: list | None = None
@@ -226,16 +228,26 @@ class Store:
 
     def postings(self, term: str) -> dict[int, tuple]:
         """A term's postings: field number -> (document numbers, their BM25 term-frequency
-        parts, doc frequency, their term frequencies); the numbers as memoryviews."""
+        parts, doc frequency); the numbers as memoryviews of arrays. Their term frequencies,
+        which only `rescore` reads, are a block of their own (`term_frequencies`)."""
         found = self._cache.get(term)
         if found is None:
             n = self._terms.get(term)
             found = {}
             if n is not None:
-                for fi, (docs, parts, df, tfs) in self.block(n).items():
-                    found[fi] = (ints(docs, "I"), ints(parts, "d"), df, ints(tfs, "I"))
+                by_field, self._tfs_at[term] = self.block(n)
+                for fi, (docs, parts, df) in by_field.items():
+                    found[fi] = (ints(docs, "I"), ints(parts, "d"), df)
             self._cache[term] = found
         return found
+
+    def term_frequencies(self, term: str, fi: int):
+        """The term frequencies of a term's postings in field `fi`, in their order."""
+        found = self._tfs_cache.get(term)
+        if found is None:
+            self.postings(term)
+            found = self._tfs_cache[term] = self.block(self._tfs_at[term])
+        return ints(found[fi], "I")
 
     def doc_frequency(self, term: str) -> int:
         """In how many documents the term occurs, in the field where it occurs most."""
@@ -250,7 +262,7 @@ class Store:
         the boost.
 
         Returns the scores by document number, the documents matched, and what matched:
-        (term, field, documents, field number, term frequencies, idf times boost), in the
+        (term, field, documents, field number, idf times boost), in the
         order scores were summed, for `rescore` and the matched terms."""
         acc = [0.0] * self.slots
         touched: set[int] = set()
@@ -266,12 +278,12 @@ class Store:
                 found = postings.get(fi)
                 if not found:
                     continue
-                docs, tf_parts, df, tfs = found
+                docs, tf_parts, df = found
                 scale = (log(dc / (df + 1)) + 1) * (weight * boost)  # Whoosh's idf, the boost
                 for doc, part in zip(docs, tf_parts, strict=True):
                     acc[doc] += part * scale
                 touched.update(docs)
-                parts.append((term, name, docs, fi, tfs, scale))
+                parts.append((term, name, docs, fi, scale))
         return acc, touched, parts
 
     @property
@@ -296,7 +308,8 @@ class Store:
             self._lengths = [ints(b, "I") for b in self.block(self.header["lengths"])]
         self.drift  # noqa: B018 - today's averages
         exact = dict.fromkeys(docs, 0.0)
-        for _, _, posted, fi, tfs, scale in parts:
+        for term, _, posted, fi, scale in parts:
+            tfs = self.term_frequencies(term, fi)
             fl, avgfl, n = self._lengths[fi], self._live_avgfl[fi], len(posted)
             for d in docs:
                 at = bisect_left(posted, d)

@@ -63,18 +63,18 @@ def write(folder: str, stats: dict, postings: Iterable[tuple], records: Iterable
     """
     avgfls, lengths = stats["avgfl"], stats["lengths"]
 
-    def parts(fi: int, docs, weights, df: int) -> tuple[bytes, bytes, int, bytes]:
+    def parts(fi: int, docs, weights, df: int) -> tuple[bytes, bytes, int]:
         fl, avgfl = lengths[fi], avgfls[fi]
         values = [tf_part(w, fl[d], avgfl) for d, w in zip(docs, weights, strict=True)]
-        tfs = array("I", [int(w) for w in weights]).tobytes()
-        return array("I", docs).tobytes(), array("d", values).tobytes(), df, tfs
+        return array("I", docs).tobytes(), array("d", values).tobytes(), df
 
     out = Writer(folder)
     try:
-        terms = {
-            term: out.block({fi: parts(fi, *p) for fi, p in by_field.items()})
-            for term, by_field in postings
-        }
+        terms = {}
+        for term, by_field in postings:
+            tfs = {fi: array("I", [int(w) for w in p[1]]).tobytes() for fi, p in by_field.items()}
+            by_number = {fi: parts(fi, *p) for fi, p in by_field.items()}
+            terms[term] = out.block((by_number, out.block(tfs)))
         lean_at, full_at, ids, topics, sortkeys = array("I"), array("I"), [], [], []
         name_df: Counter[str] = Counter()
         words: dict[str, list[int]] = {}
@@ -209,21 +209,24 @@ def _update(old: Store, folder, head, removed, records, kb_order, quantize) -> t
         terms = _unpack(h["terms"])
         for term, by_field in postings.items():
             n = terms.pop(term, None)
-            found = old.block(n) if n is not None else {}
+            found, found_tfs = {}, {}
             if n is not None:
-                garbage += sizes[n]
-            merged = {}
+                found, tfs_at = old.block(n)
+                found_tfs = old.block(tfs_at)
+                garbage += sizes[n] + sizes[tfs_at]
+            merged, merged_tfs = {}, {}
             for fi in sorted(set(found) | set(by_field)):
                 docs, parts, tfs = array("I"), array("d"), array("I")
                 if fi in found:
                     docs.frombytes(found[fi][0])
                     parts.frombytes(found[fi][1])
-                    tfs.frombytes(found[fi][3])
+                    tfs.frombytes(found_tfs[fi])
                 _merge(docs, parts, tfs, by_field.get(fi, {}))
                 if docs:
-                    merged[fi] = (docs.tobytes(), parts.tobytes(), len(docs), tfs.tobytes())
+                    merged[fi] = (docs.tobytes(), parts.tobytes(), len(docs))
+                    merged_tfs[fi] = tfs.tobytes()
             if merged:
-                terms[term] = out.block(merged)
+                terms[term] = out.block((merged, out.block(merged_tfs)))
 
         template_words = _unpack(h["words"])
         for w, changes in words.items():

@@ -121,7 +121,8 @@ class StoreIndex:
             touched = {d for d in touched if topics[d] == topic}
         # Whoosh's order for an unlimited search: score, then document number, which in a
         # fresh index is the entry's place in the KB (`rank`; updates keep it so).
-        rank = ints(self._store.header["rank"], "I")
+        h = self._store.header
+        rank = ints(h["rank"], "I")
         drift = self._store.drift
         if drift and touched:
             # Updated since the last full build: the postings' parts were computed with the
@@ -133,7 +134,10 @@ class StoreIndex:
             close = sorted(d for d in touched if acc[d] >= floor)
             acc = dict(zip(close, self._store.rescore(close, parts), strict=True))
             touched = close
-        best = heapq.nsmallest(limit, touched, key=lambda d: (-acc[d], rank[d]))
+        if h["generation"]:
+            best = heapq.nsmallest(limit, touched, key=lambda d: (-acc[d], rank[d]))
+        else:  # a fresh build: the rank is the document number
+            best = heapq.nsmallest(limit, touched, key=lambda d: (-acc[d], d))
         chosen = set(best)
         matched: dict[int, dict[str, float]] = {d: {} for d in best}
         for term, name, docs, *_ in parts:
