@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from array import array
+from operator import attrgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -48,24 +49,26 @@ def _dir_entries(roots: list[str]) -> list[os.DirEntry]:
 def _walk(folder: str, out: list[os.DirEntry]) -> None:
     try:
         with os.scandir(folder) as it:
-            found = list(it)
+            found = sorted(it, key=_name)
     except OSError:
         return
-    files, folders = [], []
+    folders = []
     for e in found:
         try:
             is_dir = e.is_dir()
         except OSError:
             is_dir = False
-        if not is_dir:
-            files.append(e)
-        elif not e.name.startswith(".") and not e.is_symlink():
-            folders.append(e)
-    for e in sorted(files, key=lambda e: e.name):
-        if e.name.endswith(".md") and e.name.lower() != "readme.md":
+        name = e.name
+        if is_dir:
+            if name[0] != "." and not e.is_symlink():
+                folders.append(e.path)
+        elif name.endswith(".md") and name.lower() != "readme.md":
             out.append(e)
-    for e in sorted(folders, key=lambda e: e.name):
-        _walk(e.path, out)
+    for path in folders:
+        _walk(path, out)
+
+
+_name = attrgetter("name")
 
 
 def set_key(dirs: list[Path], schema_version: int) -> str:
