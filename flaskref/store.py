@@ -212,6 +212,14 @@ class Store:
             os.close(self._fd)
             self._fd = None
 
+    def raw(self, offset: int, size: int) -> bytes:
+        """Bytes of the data file as they are (compaction copies blocks without reading
+        them)."""
+        data = os.pread(self._fd, size, offset)
+        if len(data) != size:
+            raise Damaged("the compact store's data is shorter than its header says")
+        return data
+
     def block(self, n: int):
         """Block number n, unmarshalled once its digest is checked."""
         size = self._sizes[n]

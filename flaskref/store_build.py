@@ -8,8 +8,9 @@ idf is applied at lookup time from the current counts; the term-frequency parts 
 postings stay those computed with the average field lengths of the last full build, and a
 lookup scores the documents near the top again with today's averages (`Store.rescore`), so
 the answers are a fresh build's to the bit. Once the averages would move by more than
-`MAX_DRIFT` (the rescoring would widen), or the replaced blocks outweigh the live ones, the
-update refuses (`Stale`) and the index is built anew.
+`MAX_DRIFT` (the rescoring would widen) the update refuses (`Stale`) and the index is built
+anew. Replaced blocks stay in the data file until they outweigh the live ones; the next
+update then first copies the live blocks into a new data file (`_compacted`).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from flaskref.store import Store, Writer, field_texts, ints, table, tf_part
 #: How far (relative) an update may leave an average field length from the one the postings
 #: were computed with before a full build is due.
 MAX_DRIFT = 0.02
-#: Bytes of replaced blocks per byte of live ones before a full build is due.
+#: Bytes of replaced blocks per byte of live ones before an update compacts the data file.
 MAX_GARBAGE = 1.0
 
 #: A document to index: the entry, its names and where its messages are printed.
@@ -104,6 +105,7 @@ def write(folder: str, stats: dict, postings: Iterable[tuple], records: Iterable
             "lengths": out.block(tuple(array("I", fl).tobytes() for fl in lengths)),
             "name_df": table(name_df),
             "garbage": 0,
+            "dead": b"",
             "generation": 0,
         }
         return out.finish(header)
@@ -140,15 +142,15 @@ def _update(old: Store, folder, head, removed, records, kb_order, quantize) -> t
     h = old.header
     sizes = ints(h["blocks"][1], "I")
     live = os.path.getsize(os.path.join(folder, h["data"])) - h["garbage"]
-    if h["garbage"] > MAX_GARBAGE * live:
-        raise Stale("the store's replaced blocks outweigh its live ones")
+    base = _compacted(old, folder) if h["garbage"] > MAX_GARBAGE * live else h
+    dead = array("I", base["dead"])
     ids, topics = list(h["ids"]), list(h["topics"])
     lean_at, full_at = array("I", h["lean"]), array("I", h["full"])
     sortkeys = list(old.block(h["sortkeys"]))
     lengths = [array("I", fl) for fl in old.block(h["lengths"])]
     totals, avgfl = list(h["totals"]), h["avgfl"]
     doc_of = {eid: d for d, eid in enumerate(ids) if eid is not None}
-    garbage = h["garbage"] + sizes[h["sortkeys"]] + sizes[h["lengths"]]
+    dead += array("I", (h["sortkeys"], h["lengths"]))
 
     # term -> field number -> document -> its new (term-frequency part, term frequency), or
     # None: it goes
@@ -160,7 +162,7 @@ def _update(old: Store, folder, head, removed, records, kb_order, quantize) -> t
     for d in leaving:
         entry = Entry.from_dict(old.block(full_at[d]))
         names.subtract(set(old.block(lean_at[d])[6]))
-        garbage += sizes[full_at[d]] + sizes[lean_at[d]]
+        dead += array("I", (full_at[d], lean_at[d]))
         for fi, text in enumerate(field_texts(entry)):
             tokens = analyze(text)
             totals[fi] -= len(tokens)
@@ -173,7 +175,7 @@ def _update(old: Store, folder, head, removed, records, kb_order, quantize) -> t
             d = doc_of.pop(eid)
             ids[d] = topics[d] = sortkeys[d] = None
 
-    out = Writer(folder, h)
+    out = Writer(folder, base)
     try:
         for entry, entry_names, sources in records:
             d = doc_of.get(entry.id)
@@ -213,7 +215,7 @@ def _update(old: Store, folder, head, removed, records, kb_order, quantize) -> t
             if n is not None:
                 found, tfs_at = old.block(n)
                 found_tfs = old.block(tfs_at)
-                garbage += sizes[n] + sizes[tfs_at]
+                dead += array("I", (n, tfs_at))
             merged, merged_tfs = {}, {}
             for fi in sorted(set(found) | set(by_field)):
                 docs, parts, tfs = array("I"), array("d"), array("I")
@@ -233,7 +235,7 @@ def _update(old: Store, folder, head, removed, records, kb_order, quantize) -> t
             n = template_words.pop(w, None)
             flat = list(old.block(n)) if n is not None else []
             if n is not None:
-                garbage += sizes[n]
+                dead.append(n)
             triples = {(flat[i], flat[i + 1]): flat[i + 2] for i in range(0, len(flat), 3)}
             for key, size in changes.items():
                 if size is None:
@@ -266,7 +268,8 @@ def _update(old: Store, folder, head, removed, records, kb_order, quantize) -> t
             "sortkeys": out.block(tuple(sortkeys)),
             "lengths": out.block(tuple(fl.tobytes() for fl in lengths)),
             "name_df": table({k: v for k, v in name_df.items() if v > 0}),
-            "garbage": garbage,
+            "garbage": base["garbage"] + sum(sizes[n] for n in dead[len(base["dead"]) // 4 :]),
+            "dead": dead.tobytes(),
             "generation": h["generation"] + 1,
         }
         new_head = f"store.{header['generation']}.head"
@@ -274,8 +277,33 @@ def _update(old: Store, folder, head, removed, records, kb_order, quantize) -> t
     except BaseException:
         out.close()
         raise
-    _remove_old_heads(folder, keep=(head, new_head))
+    _remove_old_files(folder, keep=(head, new_head, h["data"], base["data"]))
     return new_head, digest
+
+
+def _compacted(old: Store, folder: str) -> dict:
+    """A copy of the store's live blocks into a data file of its own, and the header that
+    reads them there: block numbers stay, replaced blocks are left out (read as damaged, which
+    nothing does). Readers of the old header keep the old file."""
+    h = old.header
+    offsets, sizes = ints(h["blocks"][0], "Q"), ints(h["blocks"][1], "I")
+    dead = set(ints(h["dead"], "I"))
+    name = f"store.{h['generation'] + 1}.data"
+    new_offsets, new_sizes = array("Q"), array("I")
+    at = 0
+    with open(os.path.join(folder, name), "wb") as fh:
+        for n in range(len(sizes)):
+            if n in dead:
+                new_offsets.append(0)
+                new_sizes.append(0)
+                continue
+            data = old.raw(offsets[n], sizes[n])
+            fh.write(data)
+            new_offsets.append(at)
+            new_sizes.append(len(data))
+            at += len(data)
+    blocks = (new_offsets.tobytes(), new_sizes.tobytes(), h["blocks"][2])
+    return {**h, "data": name, "blocks": blocks, "garbage": 0, "dead": b""}
 
 
 def _merge(docs: array, parts: array, tfs: array, changes: dict) -> None:
@@ -319,11 +347,12 @@ def _unpack(packed: tuple[str, bytes, bytes]) -> dict[str, int]:
     return {text[at[i] : at[i + 1]]: numbers[i] for i in range(len(numbers))}
 
 
-def _remove_old_heads(folder: str, keep: tuple[str, ...]) -> None:
-    """Headers older than the previous one: no reader opens them any more (a reader that
-    read the previous manifest opens the previous header, which stays)."""
+def _remove_old_files(folder: str, keep: tuple[str, ...]) -> None:
+    """Headers older than the previous one, and data files neither reads: no reader opens
+    them any more (a reader that read the previous manifest opens the previous header, which
+    stays, with its data)."""
     for name in os.listdir(folder):
-        if name.startswith("store.") and name.endswith(".head") and name not in keep:
+        if name.startswith("store.") and name.endswith((".head", ".data")) and name not in keep:
             try:
                 os.remove(os.path.join(folder, name))
             except OSError:

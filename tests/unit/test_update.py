@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from flaskref import kb, opener, paths
+from flaskref import kb, opener, paths, store, store_build
 from flaskref.opener import open_index
 from flaskref.query import parse
 from flaskref.search import FIELD_BOOSTS, _weighted_terms
@@ -287,3 +287,40 @@ def test_a_run_of_random_edits_answers_as_fresh_builds(
         updated.close()
         built.close()
     assert in_place >= 2
+
+
+def test_replaced_blocks_are_compacted_away(
+    small_kb, cache_dir, write_entry, tmp_path, monkeypatch
+):
+    """Each update leaves the blocks it replaced in the data file; once they outweigh the live
+    ones (here: at once), the live blocks are copied into a new file first."""
+    monkeypatch.setattr(store_build, "MAX_GARBAGE", 0.0)
+    open_index(small_kb).close()
+    terms = _weighted_terms(parse("frobnicated widgets")).search
+    reader = None
+    for n in range(3):
+        write_entry("first-entry", title=f"Widgets are frobnicated {n} times")
+        index = open_index(small_kb)
+        assert manifest(index)["head"] == f"store.{n + 1}.head"
+        if n == 1:
+            reader, seen = index, [h.entry.title for h in index.search(terms, FIELD_BOOSTS)]
+        else:
+            index.close()
+    folder = Path(reader.location)
+    assert sorted(p.name for p in folder.glob("store*.data")) == ["store.2.data", "store.3.data"]
+    reader._store._cache.clear()
+    assert [h.entry.title for h in reader.search(terms, FIELD_BOOSTS)] == seen
+    reader.close()
+    updated = open_index(small_kb)
+    built = fresh(small_kb, tmp_path / "fresh", monkeypatch)
+    assert_answers_alike(updated, built, ["frobnicated widgets", "gadgets", "filler gears 7"])
+    # The file holds the live blocks and what this update replaced, nothing older.
+    h = updated._store.header
+    sizes = store.ints(h["blocks"][1], "I")
+    dead = set(store.ints(h["dead"], "I"))
+    live = sum(size for n, size in enumerate(sizes) if n not in dead)
+    replaced = sum(sizes[n] for n in dead)
+    assert (folder / "store.3.data").stat().st_size == live + replaced
+    assert h["garbage"] == replaced < live
+    updated.close()
+    built.close()
