@@ -10,6 +10,9 @@ import json
 import os
 import random
 import shutil
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -324,3 +327,34 @@ def test_replaced_blocks_are_compacted_away(
     assert h["garbage"] == replaced < live
     updated.close()
     built.close()
+
+
+def test_concurrent_lookups_after_an_edit_update_once(small_kb, cache_dir, write_entry, tmp_path):
+    """Processes that all find the KB changed: one updates under the lock, the others find it
+    fresh when they get the lock, and all answer from the same updated folder."""
+    open_index(small_kb).close()
+    write_entry("first-entry", title="Widgets are frobnicated with sprockets")
+    code = textwrap.dedent(f"""
+        from pathlib import Path
+        from flaskref.search import Engine
+        engine = Engine([Path({str(small_kb[0])!r})])
+        print(engine.search("sprockets widgets")[0].entry.title, "|", engine.location)
+    """)
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=tmp_path,
+        )
+        for _ in range(8)
+    ]
+    outputs = [p.communicate(timeout=120) for p in procs]
+    assert all(p.returncode == 0 for p in procs), [err for _, err in outputs]
+    index = open_index(small_kb)
+    assert {out.strip() for out, _ in outputs} == {
+        f"Widgets are frobnicated with sprockets | {index.location}"
+    }
+    assert manifest(index)["head"] == "store.1.head"  # updated once, not once per process
+    index.close()
