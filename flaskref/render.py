@@ -9,7 +9,6 @@ folder or a paste may carry escape sequences a terminal would obey (Rich strips 
 from __future__ import annotations
 
 import json
-import textwrap
 from collections.abc import Sequence
 from io import TextIOBase
 
@@ -81,6 +80,8 @@ def _shown_result(result: Result) -> Result:
 
 def _wrap(label: str, text: str, width: int) -> list[str]:
     pad = " " * 9
+    import textwrap  # plain output only: JSON never wraps
+
     lines = textwrap.wrap(text, width=width - 9) or [""]
     return [f"{label:<9}{lines[0]}"] + [pad + ln for ln in lines[1:]]
 
@@ -132,6 +133,8 @@ def print_results(
 def plain_markdown(body: str, width: int = 80) -> list[str]:
     """A short Markdown body as plain lines: headings as words, paragraphs and list items
     wrapped to `width`, code indented by four spaces."""
+    import textwrap
+
     out: list[str] = []
     in_code = False
     for line in body.splitlines():
