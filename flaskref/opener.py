@@ -160,7 +160,6 @@ def _update(target: Path, dirs: list[Path], fp: str) -> bool:
     of the files, too many changes, scores that would drift, anything damaged)."""
     from flaskref.entry import read_entry
     from flaskref.store import HEAD
-    from flaskref.store_build import Stale
 
     try:
         manifest = _read_manifest(target)
@@ -201,9 +200,7 @@ def _update(target: Path, dirs: list[Path], fp: str) -> bool:
         files_digest = _write_files(target, records, now)
         _write_manifest(target, problems, store_digest, fp=fp, files=files_digest, head=head)
         return True
-    except Stale:
-        return False
-    except Exception:  # damaged or unreadable: a full build replaces it
+    except Exception:  # drift (`store_build.Stale`), damage: a full build replaces it
         return False
 
 

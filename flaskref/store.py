@@ -24,6 +24,7 @@ import marshal
 import os
 from array import array
 from bisect import bisect_left
+from functools import cached_property
 from math import log
 from typing import NamedTuple
 
@@ -202,9 +203,6 @@ class Store:
         self._cache: dict[str, dict] = {}
         self._tfs_at: dict[str, int] = {}
         self._tfs_cache: dict[str, dict] = {}
-        self._drift: float | None = None
-        self._live_avgfl: list[float] = []
-        self._lengths: list | None = None
         self._fd: int | None = os.open(os.path.join(folder, h["data"]), os.O_RDONLY)
 
     def close(self) -> None:
@@ -294,31 +292,32 @@ class Store:
                 parts.append((term, name, docs, fi, scale))
         return acc, touched, parts
 
-    @property
+    @cached_property
+    def live_avgfl(self) -> list[float]:
+        """Today's average field lengths, as Whoosh averages them (1 for an empty field)."""
+        dc = self.doc_count
+        return [(total / dc if dc else 0) or 1 for total in self.header["totals"]]
+
+    @cached_property
     def drift(self) -> float:
         """How far (relative) the average field lengths the postings were computed with are
         from today's; 0 in a fresh build."""
-        if self._drift is None:
-            h, dc = self.header, self.doc_count
-            today = [(total / dc if dc else 0) or 1 for total in h["totals"]]
-            self._live_avgfl = today
-            self._drift = max(
-                (abs(now / then - 1) for now, then in zip(today, h["avgfl"], strict=True)),
-                default=0.0,
-            )
-        return self._drift
+        pairs = zip(self.live_avgfl, self.header["avgfl"], strict=True)
+        return max((abs(now / then - 1) for now, then in pairs), default=0.0)
+
+    @cached_property
+    def _lengths(self) -> list:
+        """Each field's document lengths, as Whoosh's scorer reads them (only `rescore`)."""
+        return [ints(b, "I") for b in self.block(self.header["lengths"])]
 
     def rescore(self, docs: list[int], parts: list[tuple]) -> list[float]:
         """The exact scores of `docs` (sorted) for what `score` matched: each part computed
         anew with today's average field lengths, summed in the same order, so the same
         figures as a fresh build's."""
-        if self._lengths is None:
-            self._lengths = [ints(b, "I") for b in self.block(self.header["lengths"])]
-        self.drift  # noqa: B018 - today's averages
         exact = dict.fromkeys(docs, 0.0)
         for term, _, posted, fi, scale in parts:
             tfs = self.term_frequencies(term, fi)
-            fl, avgfl, n = self._lengths[fi], self._live_avgfl[fi], len(posted)
+            fl, avgfl, n = self._lengths[fi], self.live_avgfl[fi], len(posted)
             for d in docs:
                 at = bisect_left(posted, d)
                 if at < n and posted[at] == d:

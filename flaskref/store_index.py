@@ -119,10 +119,6 @@ class StoreIndex:
         if topic is not None:
             topics = self._store.header["topics"]
             touched = {d for d in touched if topics[d] == topic}
-        # Whoosh's order for an unlimited search: score, then document number, which in a
-        # fresh index is the entry's place in the KB (`rank`; updates keep it so).
-        h = self._store.header
-        rank = ints(h["rank"], "I")
         drift = self._store.drift
         if drift and touched:
             # Updated since the last full build: the postings' parts were computed with the
@@ -134,7 +130,10 @@ class StoreIndex:
             close = sorted(d for d in touched if acc[d] >= floor)
             acc = dict(zip(close, self._store.rescore(close, parts), strict=True))
             touched = close
-        if h["generation"]:
+        # Whoosh's order for an unlimited search: score, then document number, which in a
+        # fresh index is the entry's place in the KB (`rank`; updates keep it so).
+        if self._store.header["generation"]:
+            rank = ints(self._store.header["rank"], "I")
             best = heapq.nsmallest(limit, touched, key=lambda d: (-acc[d], rank[d]))
         else:  # a fresh build: the rank is the document number
             best = heapq.nsmallest(limit, touched, key=lambda d: (-acc[d], d))
