@@ -179,3 +179,21 @@ def run_cli(tmp_path):
         )
 
     return run
+
+
+def run_at_once(code: str, count: int, cwd: Path) -> list[str]:
+    """Start `count` Python processes running `code` together; every one must succeed.
+    Returns what each printed."""
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=cwd,
+        )
+        for _ in range(count)
+    ]
+    outputs = [p.communicate(timeout=120) for p in procs]
+    assert all(p.returncode == 0 for p in procs), [err for _, err in outputs]
+    return [out for out, _ in outputs]

@@ -11,8 +11,6 @@ import os
 import pickle
 import shutil
 import stat
-import subprocess
-import sys
 import textwrap
 import time
 from pathlib import Path
@@ -22,6 +20,8 @@ import pytest
 from flaskref import cache, kb
 from flaskref.index import SCHEMA_VERSION, open_index
 from flaskref.search import Engine
+
+from ..conftest import run_at_once
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="owners and modes are POSIX")
 
@@ -302,20 +302,9 @@ def test_concurrent_first_lookups_all_answer(small_kb, cache_dir, tmp_path):
         hits = [r.entry.id for r in engine.search("frobnicated widgets")]
         print(hits[0] if hits else "none", engine.location)
     """)
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-c", code],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            cwd=tmp_path,
-        )
-        for _ in range(12)
-    ]
-    outputs = [p.communicate(timeout=120) for p in procs]
-    assert all(p.returncode == 0 for p in procs), [err for _, err in outputs]
-    answers = {out.split()[0] for out, _ in outputs}
-    locations = {out.split()[1] for out, _ in outputs}
+    outputs = run_at_once(code, 12, tmp_path)
+    answers = {out.split()[0] for out in outputs}
+    locations = {out.split()[1] for out in outputs}
     assert answers == {"first-entry"}
     assert locations == {str(target_for(small_kb, cache_dir))}
     leftovers = [p.name for p in cache_dir.iterdir() if not p.name.startswith(("index-", "."))]

@@ -10,8 +10,6 @@ import json
 import os
 import random
 import shutil
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -23,7 +21,7 @@ from flaskref.query import parse
 from flaskref.search import FIELD_BOOSTS, _weighted_terms
 from flaskref.store_index import StoreIndex
 
-from ..conftest import entry_text
+from ..conftest import entry_text, run_at_once
 from .test_store import QUERIES
 
 
@@ -340,20 +338,9 @@ def test_concurrent_lookups_after_an_edit_update_once(small_kb, cache_dir, write
         engine = Engine([Path({str(small_kb[0])!r})])
         print(engine.search("sprockets widgets")[0].entry.title, "|", engine.location)
     """)
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-c", code],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            cwd=tmp_path,
-        )
-        for _ in range(8)
-    ]
-    outputs = [p.communicate(timeout=120) for p in procs]
-    assert all(p.returncode == 0 for p in procs), [err for _, err in outputs]
+    outputs = run_at_once(code, 8, tmp_path)
     index = open_index(small_kb)
-    assert {out.strip() for out, _ in outputs} == {
+    assert {out.strip() for out in outputs} == {
         f"Widgets are frobnicated with sprockets | {index.location}"
     }
     assert manifest(index)["head"] == "store.1.head"  # updated once, not once per process
