@@ -58,7 +58,7 @@ def generate(folder: Path, total: int) -> int:
     """Write copies of the bundled entries until bundled + copies == total; returns copies."""
     from flaskref import kb, paths
 
-    sources = kb.entry_files([paths.bundled_kb_dir()])
+    sources = [Path(p) for p in kb.entry_files([paths.bundled_kb_dir()])]
     copies = max(total - len(sources), 0)
     for n in range(copies):
         src = sources[n % len(sources)]

@@ -10,7 +10,8 @@ an index already in place is moved aside first, never deleted from under a reade
 folders carrying our marker file are ever removed.
 
 No Whoosh here: `index.py` decides what goes into the folders. A warm lookup only checks the
-folder (two `stat` calls); what builds need is imported when a build starts.
+folder (two `stat` calls); what builds need is imported when a build starts. Paths are
+strings (see `paths.py`); the functions take path objects too.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ import os
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 #: In every folder flaskref creates below the cache folder; nothing else is ever removed.
 MARKER = ".flaskref-cache"
@@ -30,8 +30,11 @@ KEEP_OLD = 3
 _CHECKS = os.name == "posix"  # owner and mode bits mean something only there
 _warned: set[str] = set()
 
+#: A folder: a string, or any path object.
+Folder = str | os.PathLike[str]
 
-def usable(base: Path) -> Path | None:
+
+def usable(base: Folder) -> str | None:
     """The cache folder, created (mode 0700) if missing; None once it is found unsafe."""
     try:
         _make_dirs(base)
@@ -48,15 +51,15 @@ def usable(base: Path) -> Path | None:
             f"memory on every lookup (make it yours with mode 700, or set FLASKREF_CACHE_DIR)"
         )
         return None
-    return base
+    return os.fspath(base)
 
 
-def is_ours(folder: Path) -> bool:
+def is_ours(folder: Folder) -> bool:
     """A folder flaskref made: a real folder (no link), private, with our marker."""
-    return _untrusted(folder, follow=False) is None and (folder / MARKER).is_file()
+    return _untrusted(folder, follow=False) is None and os.path.isfile(os.path.join(folder, MARKER))
 
 
-def identity(folder: Path) -> tuple[int, int, int] | None:
+def identity(folder: Folder) -> tuple[int, int, int] | None:
     """Which folder is at this path now (None: none), to tell a replaced one from the same."""
     try:
         st = os.lstat(folder)
@@ -66,25 +69,25 @@ def identity(folder: Path) -> tuple[int, int, int] | None:
 
 
 @contextmanager
-def build_lock(base: Path) -> Iterator[None]:
+def build_lock(base: Folder) -> Iterator[None]:
     """One build at a time per cache folder; raises OSError (`Timeout`) after LOCK_TIMEOUT."""
     from filelock import FileLock
 
-    lock = FileLock(base / ".lock", timeout=LOCK_TIMEOUT)
+    lock = FileLock(os.path.join(base, ".lock"), timeout=LOCK_TIMEOUT)
     with lock:
         yield
 
 
-def new_build(base: Path) -> Path:
+def new_build(base: Folder) -> str:
     """An empty private folder to build an index in (`building-*`, marked as ours)."""
     import tempfile
 
-    folder = Path(tempfile.mkdtemp(prefix="building-", dir=base))
-    (folder / MARKER).touch()
+    folder = tempfile.mkdtemp(prefix="building-", dir=base)
+    _touch(os.path.join(folder, MARKER))
     return folder
 
 
-def publish(build: Path, target: Path) -> None:
+def publish(build: Folder, target: Folder) -> None:
     """Rename a finished build to `target`; a folder already there is moved aside first.
 
     Readers that have the old index open keep reading it (POSIX keeps open files); the moved
@@ -99,48 +102,64 @@ def publish(build: Path, target: Path) -> None:
                 raise
     import tempfile
 
-    aside = Path(tempfile.mkdtemp(prefix="stale-", dir=target.parent))
-    (aside / MARKER).touch()
-    old = aside / target.name
+    target = os.fspath(target)
+    aside = tempfile.mkdtemp(prefix="stale-", dir=os.path.dirname(target))
+    _touch(os.path.join(aside, MARKER))
+    old = os.path.join(aside, os.path.basename(target))
     os.rename(target, old)
     os.rename(build, target)
     if is_ours(old):
         remove(aside)
     else:  # not ours after all: kept (moved aside), and never pruned
-        (aside / MARKER).unlink()
+        os.unlink(os.path.join(aside, MARKER))
 
 
-def remove(folder: Path) -> None:
+def remove(folder: Folder) -> None:
     import shutil
 
     shutil.rmtree(folder, ignore_errors=True)  # rmtree never follows a link out of the tree
 
 
-def prune(base: Path, keep: Path) -> None:
+def prune(base: Folder, keep: Folder) -> None:
     """Under the build lock: remove our unfinished builds and all but a few old indexes."""
     try:
-        ours = [p for p in base.iterdir() if is_ours(p)]
+        with os.scandir(base) as it:
+            ours = [e for e in it if is_ours(e.path)]
     except OSError:
         return
     old = []
-    for p in ours:
-        if p.name.startswith(("building-", "stale-")):
-            remove(p)  # no build runs while we hold the lock: these were interrupted
-        elif p.name.startswith("index-") and p != keep:
-            old.append(p)
-    old.sort(key=lambda p: p.lstat().st_mtime, reverse=True)
-    for p in old[KEEP_OLD:]:
-        remove(p)
+    for e in ours:
+        if e.name.startswith(("building-", "stale-")):
+            remove(e.path)  # no build runs while we hold the lock: these were interrupted
+        elif e.name.startswith("index-") and e.name != os.path.basename(keep):
+            old.append(e)
+    old.sort(key=_mtime, reverse=True)
+    for e in old[KEEP_OLD:]:
+        remove(e.path)
 
 
-def _make_dirs(path: Path) -> None:
+def _mtime(e: os.DirEntry) -> float:
+    try:
+        return e.stat(follow_symlinks=False).st_mtime
+    except OSError:
+        return 0.0
+
+
+def _touch(path: str) -> None:
+    with open(path, "a"):
+        pass
+
+
+def _make_dirs(path: Folder) -> None:
     """`mkdir -p` where every folder made is 0700 whatever the umask (parents included)."""
+    path = os.fspath(path)
     missing = []
-    while not os.path.lexists(path):
+    while path and not os.path.lexists(path):
         missing.append(path)
-        if path.parent == path:
+        parent = os.path.dirname(path.rstrip(os.sep))
+        if parent == path:
             break
-        path = path.parent
+        path = parent
     for folder in reversed(missing):
         try:
             os.mkdir(folder, 0o700)
@@ -148,7 +167,7 @@ def _make_dirs(path: Path) -> None:
             pass
 
 
-def _untrusted(folder: Path, *, follow: bool) -> str | None:
+def _untrusted(folder: Folder, *, follow: bool) -> str | None:
     """Why a folder may not hold an index we open, or None if it may."""
     try:
         st = os.stat(folder, follow_symlinks=follow)

@@ -12,10 +12,10 @@ is plain text searched with `str.find`: parsing it as JSON cost twice as much.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections import namedtuple
 from functools import lru_cache
-from pathlib import Path
 
 from flaskref import messages
 from flaskref.entry import CodeBlock, Entry
@@ -33,7 +33,7 @@ FIELDS = (
     "doc",
     "source",
 )
-DATA = Path(__file__).with_name("data")
+DATA = os.path.join(os.path.dirname(__file__), "data")
 _TOKEN = re.compile(r"[a-z0-9_]+")
 _PLACEHOLDER = re.compile(r"(?<!\{)\{[A-Za-z_][A-Za-z0-9_]*\}(?!\})")
 
@@ -205,8 +205,10 @@ def find(message: str, limit: int = 3) -> list[Message]:
 
 def exception_names() -> frozenset[str]:
     """The exception classes of the catalog whose names do not say they are one (`BadData`)."""
-    path = DATA / "catalog" / "exceptions.txt"
-    return frozenset(path.read_text("utf-8").split()) if path.exists() else frozenset()
+    try:
+        return frozenset(_text("catalog/exceptions.txt").split())
+    except FileNotFoundError:
+        return frozenset()
 
 
 def shortlist() -> dict[str, int]:
@@ -217,7 +219,7 @@ def shortlist() -> dict[str, int]:
 def _key_text() -> str:
     text = _CACHE.get("catalog/keys.txt")
     if text is None:
-        text = _CACHE["catalog/keys.txt"] = (DATA / "catalog" / "keys.txt").read_text("utf-8")
+        text = _CACHE["catalog/keys.txt"] = _text("catalog/keys.txt")
     return text
 
 
@@ -228,6 +230,11 @@ def _load(name: str):
     """One data file, read once per process."""
     data = _CACHE.get(name)
     if data is None:
-        data = json.loads((DATA / name).read_text(encoding="utf-8"))
+        data = json.loads(_text(name))
         _CACHE[name] = data
     return data
+
+
+def _text(name: str) -> str:
+    with open(os.path.join(DATA, name), encoding="utf-8") as fh:
+        return fh.read()

@@ -361,18 +361,18 @@ def _topics(as_json: bool, kb: list[str]) -> int:
 
 
 def _check(targets: list[str], kb: list[str]) -> int:
-    from pathlib import Path
+    import os
 
     from flaskref import kb as kbmod
     from flaskref import paths
 
-    dirs = [Path(t) for t in targets] if targets else paths.kb_dirs(kb)
-    missing = [d for d in dirs if not d.exists()]
+    dirs = list(targets) if targets else paths.kb_dirs(kb)
+    missing = [d for d in dirs if not os.path.exists(d)]
     if missing and targets:
         say(f"check: no such file or folder: {missing[0]}")
         return EXIT_USAGE
     # A file named on the command line is checked as one entry (a FIFO too: it is refused).
-    files = [d for d in dirs if d.exists() and not d.is_dir()]
+    files = [d for d in dirs if os.path.exists(d) and not os.path.isdir(d)]
     folders = [d for d in dirs if d not in files]
     loaded = kbmod.load(folders)
     problems = list(loaded.problems)

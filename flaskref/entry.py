@@ -2,8 +2,9 @@
 
 Parsing needs PyYAML and markdown-it-py, which cost more to import than a whole lookup may
 take; they are imported inside `parse_file`, so code that only handles `Entry` objects rebuilt
-from the index (the one-shot lookup) never loads them. Records are `NamedTuple`s rather than
-frozen dataclasses for the same reason: `dataclasses` (with `inspect`) adds ~7 ms to a lookup.
+from the index (the one-shot lookup) never loads them. Records are `Record`s (typed tuples,
+`record.py`) rather than frozen dataclasses for the same reason: `dataclasses` (with
+`inspect`) adds ~7 ms to a lookup.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ import os
 import re
 import stat
 from functools import lru_cache
-from pathlib import Path
-from typing import NamedTuple
+
+from flaskref.record import Record
 
 TOPICS: dict[str, str] = {
     "app-context": "Application context: current_app, g, app_context()",
@@ -55,7 +56,7 @@ BLOCK_NOTES = {
 RUN_LABELS = ("reproduce", "fixed")
 
 
-class CodeBlock(NamedTuple):
+class CodeBlock(Record):
     """A fenced block; `label` is the word after the language (wrong, right, reproduce...),
     `note` the word after the label, if any (see `BLOCK_NOTES`)."""
 
@@ -66,7 +67,7 @@ class CodeBlock(NamedTuple):
     note: str = ""
 
 
-class Entry(NamedTuple):
+class Entry(Record):
     id: str
     title: str
     topic: str
@@ -107,7 +108,7 @@ class Entry(NamedTuple):
         return cls(**data)
 
 
-class Problem(NamedTuple):
+class Problem(Record):
     """Something wrong with a KB file, printed as `path:line: message`."""
 
     path: str
@@ -121,15 +122,15 @@ class Problem(NamedTuple):
 class _Parse:
     """What parsing one file has found so far."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = os.fspath(path)
         self.problems: list[Problem] = []
         self.fm_lines: list[str] = []
         self.unusable = False
         """A problem that keeps the entry out of the index (reported all the same)."""
 
     def add(self, line: int, message: str, *, unusable: bool = False) -> None:
-        self.problems.append(Problem(str(self.path), line, message))
+        self.problems.append(Problem(self.path, line, message))
         self.unusable = self.unusable or unusable
 
     def field_line(self, name: str) -> int:
@@ -141,13 +142,13 @@ class _Parse:
         return 1
 
 
-def parse_file(path: Path) -> tuple[Entry | None, list[Problem]]:
+def parse_file(path: str | os.PathLike[str]) -> tuple[Entry | None, list[Problem]]:
     """Parse one entry file; the entry is None when it is too broken to index."""
     entry, problems, _ = read_entry(path)
     return entry, problems
 
 
-def read_entry(path: Path) -> tuple[Entry | None, list[Problem], bytes | None]:
+def read_entry(path: str | os.PathLike[str]) -> tuple[Entry | None, list[Problem], bytes | None]:
     """`parse_file`, and the bytes it parsed (None if the file could not be read): the index
     keeps their digest to tell an edited file from a touched one."""
     state = _Parse(path)
@@ -185,7 +186,7 @@ def _parse_data(state: _Parse, data: bytes) -> tuple[Entry | None, list[Problem]
     return entry, state.problems
 
 
-def _read(state: _Parse, path: Path) -> bytes | None:
+def _read(state: _Parse, path: str | os.PathLike[str]) -> bytes | None:
     """The file's bytes, if it is a regular file of an entry's size.
 
     Checked before reading, so a FIFO named `x.md` cannot block a lookup and a link to
@@ -371,16 +372,15 @@ def _build(
                 f"id {entry_id!r}: use lowercase words and '-'",
                 unusable=True,
             )
-        elif entry_id != state.path.stem:
+        elif entry_id != os.path.splitext(os.path.basename(state.path))[0]:
             state.add(state.field_line("id"), f"id '{entry_id}' differs from the file name")
     topic = meta.get("topic")
     if isinstance(topic, str) and topic:
         if topic not in TOPICS:
             state.add(state.field_line("topic"), f"unknown topic {topic!r}", unusable=True)
-        elif state.path.parent.name != topic:
+        elif (folder := os.path.basename(os.path.dirname(state.path))) != topic:
             state.add(
-                state.field_line("topic"),
-                f"topic '{topic}' differs from the folder '{state.path.parent.name}'",
+                state.field_line("topic"), f"topic '{topic}' differs from the folder '{folder}'"
             )
     fix = meta.get("fix")
     if isinstance(fix, str) and "\n" in fix.strip():
@@ -407,7 +407,7 @@ def _build(
         tags=lists["tags"],
         symptom=" ".join(str(meta["symptom"]).split()),
         fix=str(meta["fix"]).strip(),
-        path=str(state.path),
+        path=state.path,
         exceptions=lists["exceptions"],
         errors=lists["errors"],
         seed=lists["seed"],

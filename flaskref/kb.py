@@ -6,11 +6,10 @@ from __future__ import annotations
 import os
 from array import array
 from operator import attrgetter
-from pathlib import Path
-from typing import NamedTuple
 
 from flaskref import __version__
 from flaskref.entry import Entry, Problem, read_entry
+from flaskref.record import Record
 
 try:  # hashlib's own blake2b, without loading OpenSSL's hashes first (several milliseconds)
     from _blake2 import blake2b
@@ -18,7 +17,11 @@ except ImportError:  # pragma: no cover - an interpreter built without it
     from hashlib import blake2b
 
 
-class KB(NamedTuple):
+#: A KB folder: a string, as `paths` gives them, or any path object (tests, `check`).
+Folder = str | os.PathLike[str]
+
+
+class KB(Record):
     entries: tuple[Entry, ...]
     problems: tuple[Problem, ...]
 
@@ -26,14 +29,9 @@ class KB(NamedTuple):
         return {e.id: e for e in self.entries}
 
 
-def entry_files(dirs: list[Path]) -> list[Path]:
+def entry_files(dirs: list[Folder]) -> list[str]:
     """Every entry file below the folders, in a stable order (READMEs are documentation)."""
-    return [Path(p) for p in _entry_paths([str(root) for root in dirs])]
-
-
-def _entry_paths(roots: list[str]) -> list[str]:
-    """`entry_files` as strings (a lookup's fingerprint makes no `Path` per file)."""
-    return [e.path for e in _dir_entries(roots)]
+    return [e.path for e in _dir_entries([os.fspath(root) for root in dirs])]
 
 
 def _dir_entries(roots: list[str]) -> list[os.DirEntry]:
@@ -71,15 +69,15 @@ def _walk(folder: str, out: list[os.DirEntry]) -> None:
 _name = attrgetter("name")
 
 
-def set_key(dirs: list[Path], schema_version: int) -> str:
+def set_key(dirs: list[Folder], schema_version: int) -> str:
     """Which KB folders these are (and which schema and version read them): one cached index
     per set, updated in place as its files change (`fingerprint` tells when)."""
-    parts = [f"{schema_version}:{__version__}", *(str(root) for root in dirs)]
+    parts = [f"{schema_version}:{__version__}", *(os.fspath(root) for root in dirs)]
     data = "\0".join(parts).encode("utf-8", "surrogateescape")
     return blake2b(data, digest_size=16).hexdigest()
 
 
-def fingerprint(dirs: list[Path], schema_version: int) -> str:
+def fingerprint(dirs: list[Folder], schema_version: int) -> str:
     """A digest of every entry file's path, size and mtime, the schema and our version.
 
     Stat-only, so checking that the cached index is fresh costs well under a millisecond.
@@ -87,10 +85,11 @@ def fingerprint(dirs: list[Path], schema_version: int) -> str:
     and blake2b is in the standard library (without OpenSSL's hashes, see the import above).
     """
     head = [f"{schema_version}:{__version__}"]
-    head += [f"dir:{root}:{root.is_dir()}" for root in dirs]  # a folder appearing counts
+    roots = [os.fspath(root) for root in dirs]
+    head += [f"dir:{root}:{os.path.isdir(root)}" for root in roots]  # a folder appearing counts
     names: list[str] = []
     figures = array("q")
-    for e in _dir_entries([str(root) for root in dirs]):
+    for e in _dir_entries(roots):
         try:
             st = e.stat()
         except OSError:
@@ -103,7 +102,7 @@ def fingerprint(dirs: list[Path], schema_version: int) -> str:
     return digest.hexdigest()
 
 
-class FileRecord(NamedTuple):
+class FileRecord(Record):
     """What loading one entry file found, as a cached index keeps it: enough to redo
     `resolve` for a KB where only a few files changed, without parsing the others again."""
 
@@ -129,7 +128,7 @@ class FileRecord(NamedTuple):
         return cls(path, root, size, mtime, digest, entry_id, tuple(see_also), found)
 
 
-def load(dirs: list[Path]) -> KB:
+def load(dirs: list[Folder]) -> KB:
     """Load every entry; a broken file is reported and skipped, never stops the rest.
 
     A later folder's entry replaces an earlier folder's entry with the same id (a user's own
@@ -138,7 +137,7 @@ def load(dirs: list[Path]) -> KB:
     return load_files(dirs)[0]
 
 
-def load_files(dirs: list[Path]) -> tuple[KB, tuple[FileRecord, ...]]:
+def load_files(dirs: list[Folder]) -> tuple[KB, tuple[FileRecord, ...]]:
     """`load`, and what it found in each file (for a cached index's manifest)."""
     records, parsed = scan(dirs)
     winners, problems = resolve(dirs, records)
@@ -146,7 +145,7 @@ def load_files(dirs: list[Path]) -> tuple[KB, tuple[FileRecord, ...]]:
 
 
 def scan(
-    dirs: list[Path], previous: dict[str, FileRecord] | None = None
+    dirs: list[Folder], previous: dict[str, FileRecord] | None = None
 ) -> tuple[tuple[FileRecord, ...], dict[str, Entry]]:
     """A record of every entry file, and the entries of the files parsed now.
 
@@ -157,9 +156,9 @@ def scan(
     records: list[FileRecord] = []
     parsed: dict[str, Entry] = {}
     for n, root in enumerate(dirs):
-        if not root.is_dir():
+        if not os.path.isdir(root):
             continue
-        for path in _entry_paths([str(root)]):
+        for path in entry_files([root]):
             try:
                 st = os.stat(path)
                 size, mtime = st.st_size, st.st_mtime_ns
@@ -169,7 +168,7 @@ def scan(
             if old is not None and old.root == n and (old.size, old.mtime_ns) == (size, mtime):
                 records.append(old)
                 continue
-            entry, problems, data = read_entry(Path(path))
+            entry, problems, data = read_entry(path)
             digest = blake2b(data, digest_size=16).hexdigest() if data is not None else None
             if old is not None and old.root == n and digest is not None and old.digest == digest:
                 records.append(old._replace(size=size, mtime_ns=mtime))
@@ -192,7 +191,7 @@ def scan(
 
 
 def resolve(
-    dirs: list[Path], records: tuple[FileRecord, ...]
+    dirs: list[Folder], records: tuple[FileRecord, ...]
 ) -> tuple[list[FileRecord], tuple[Problem, ...]]:
     """Which file gives each entry (in the order entries are indexed), and every problem.
 
@@ -202,11 +201,11 @@ def resolve(
     problems: list[Problem] = []
     chosen: dict[str, FileRecord] = {}
     for n, root in enumerate(dirs):
-        if not root.is_dir():
+        if not os.path.isdir(root):
             # A mistyped --kb or $FLASKREF_KB would otherwise leave the user's entries out
             # without a word.
-            why = "not a folder" if root.exists() else "no such folder"
-            problems.append(Problem(str(root), 1, f"KB folder skipped: {why}"))
+            why = "not a folder" if os.path.exists(root) else "no such folder"
+            problems.append(Problem(os.fspath(root), 1, f"KB folder skipped: {why}"))
             continue
         seen_here: dict[str, str] = {}
         for rec in records:

@@ -13,7 +13,6 @@ import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 from flaskref import cache, kb, paths
 from flaskref.entry import Problem
@@ -33,7 +32,7 @@ FILES = "files.json"
 MAX_CHANGED = 0.25
 
 
-def open_index(dirs: list[Path] | None = None, *, rebuild: bool = False):
+def open_index(dirs: list[kb.Folder] | None = None, *, rebuild: bool = False):
     """The index for these KB folders: the cached one, updated if entries changed, else a new
     one.
 
@@ -49,7 +48,7 @@ def open_index(dirs: list[Path] | None = None, *, rebuild: bool = False):
     base = cache.usable(paths.cache_dir())
     if base is None:
         return _build_in_memory(dirs)
-    target = base / f"index-{kb.set_key(dirs, SCHEMA_VERSION)}"
+    target = os.path.join(base, f"index-{kb.set_key(dirs, SCHEMA_VERSION)}")
     if not rebuild:
         index = _open_cached(target, dirs, fp)
         if index is not None:
@@ -57,7 +56,7 @@ def open_index(dirs: list[Path] | None = None, *, rebuild: bool = False):
     return _build_cached(dirs, target, fp, replace=cache.identity(target) if rebuild else None)
 
 
-def _open_cached(target: Path, dirs: list[Path], fp: str, *, whoosh_only: bool = False):
+def _open_cached(target: str, dirs: list[kb.Folder], fp: str, *, whoosh_only: bool = False):
     """The index in `target`, if it is ours, intact, holds the KB as `fp` says, and opens;
     None if it must be updated or (re)built.
 
@@ -78,9 +77,9 @@ def _open_cached(target: Path, dirs: list[Path], fp: str, *, whoosh_only: bool =
         from flaskref.store_index import StoreIndex
 
         return StoreIndex(
-            Store(str(target), store_digest, manifest.get("head", HEAD)),
+            Store(target, store_digest, manifest.get("head", HEAD)),
             problems,
-            str(target),
+            target,
             whoosh=lambda: _open_whoosh(target, problems, dirs, fp, seen),
             reopen=lambda: _build_cached(dirs, target, fp, replace=seen),
         )
@@ -88,20 +87,20 @@ def _open_cached(target: Path, dirs: list[Path], fp: str, *, whoosh_only: bool =
         return None
 
 
-def _open_whoosh(target: Path, problems: tuple[Problem, ...], dirs: list[Path], fp: str, seen):
+def _open_whoosh(target: str, problems: tuple[Problem, ...], dirs: list[kb.Folder], fp: str, seen):
     from flaskref.index import Index, open_dir
 
     return Index(
         open_dir(target),
         problems,
-        str(target),
+        target,
         reopen=lambda: _build_cached(dirs, target, fp, replace=seen, whoosh_only=True),
     )
 
 
 def _build_cached(
-    dirs: list[Path],
-    target: Path,
+    dirs: list[kb.Folder],
+    target: str,
     fp: str,
     *,
     replace: tuple[int, int, int] | None = None,
@@ -115,7 +114,7 @@ def _build_cached(
     """
     from flaskref import index as whoosh_index
 
-    base = target.parent
+    base = os.path.dirname(target)
     loaded: kb.KB | None = None
     try:
         with cache.build_lock(base):
@@ -154,7 +153,7 @@ def _build_cached(
         return _build_in_memory(dirs, loaded)
 
 
-def _update(target: Path, dirs: list[Path], fp: str) -> bool:
+def _update(target: str, dirs: list[kb.Folder], fp: str) -> bool:
     """Under the build lock: bring the cached index up to the KB's files in place, touching
     only the entries whose files changed. False when a full build is due instead (no record
     of the files, too many changes, scores that would drift, anything damaged)."""
@@ -163,7 +162,7 @@ def _update(target: Path, dirs: list[Path], fp: str) -> bool:
 
     try:
         manifest = _read_manifest(target)
-        files_data = (target / FILES).read_bytes()
+        files_data = _read(os.path.join(target, FILES))
         if _digest(files_data) != manifest.get("files"):
             return False
         files = json.loads(files_data)
@@ -179,7 +178,7 @@ def _update(target: Path, dirs: list[Path], fp: str) -> bool:
                 continue
             entry = parsed.get(w.path)
             if entry is None:  # unchanged itself, but it gives the entry now (an override went)
-                entry = read_entry(Path(w.path))[0]
+                entry = read_entry(w.path)[0]
                 if entry is None or entry.id != w.entry_id:
                     return False  # changed again meanwhile: the next lookup sees it whole
             changed.append(entry)
@@ -204,7 +203,7 @@ def _update(target: Path, dirs: list[Path], fp: str) -> bool:
         return False
 
 
-def _build_in_memory(dirs: list[Path], loaded: kb.KB | None = None):
+def _build_in_memory(dirs: list[kb.Folder], loaded: kb.KB | None = None):
     from flaskref.index import build_in_memory
 
     with _collecting():
@@ -231,20 +230,27 @@ def _digest(data: bytes) -> str:
     return digest(data)
 
 
-def _toc_digests(folder: Path) -> dict[str, str]:
-    return {p.name: _digest(p.read_bytes()) for p in sorted(folder.glob("_*.toc"))}
+def _toc_digests(folder: str) -> dict[str, str]:
+    with os.scandir(folder) as it:
+        tocs = [e for e in it if e.name.startswith("_") and e.name.endswith(".toc")]
+    return {e.name: _digest(_read(e.path)) for e in tocs}
 
 
-def _write_files(folder: Path, records: tuple[kb.FileRecord, ...], indexed: dict[str, str]) -> str:
+def _read(path: str) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.read()
+
+
+def _write_files(folder: str, records: tuple[kb.FileRecord, ...], indexed: dict[str, str]) -> str:
     """Write what was found in each KB file, and which file gives each indexed entry;
     returns the digest for the manifest."""
     data = json.dumps({"files": [r.to_json() for r in records], "indexed": indexed}).encode()
-    _replace(folder / FILES, data)
+    _replace(os.path.join(folder, FILES), data)
     return _digest(data)
 
 
 def _write_manifest(
-    folder: Path,
+    folder: str,
     problems: tuple[Problem, ...],
     store: str | None,
     *,
@@ -262,18 +268,19 @@ def _write_manifest(
         "fingerprint": fp,
         "files": files,
     }
-    _replace(folder / MANIFEST, json.dumps(manifest).encode())
+    _replace(os.path.join(folder, MANIFEST), json.dumps(manifest).encode())
 
 
-def _replace(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data)
+def _replace(path: str, data: bytes) -> None:
+    tmp = path + ".tmp"
+    with open(tmp, "wb") as fh:
+        fh.write(data)
     os.replace(tmp, path)
 
 
-def _read_manifest(folder: Path) -> dict:
+def _read_manifest(folder: str) -> dict:
     """The manifest; raises ValueError if the TOC is not as written."""
-    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    manifest = json.loads(_read(os.path.join(folder, MANIFEST)))
     if manifest["toc"] != _toc_digests(folder):
         raise ValueError(f"{folder}: the index's table of contents changed since it was built")
     return manifest

@@ -9,8 +9,8 @@ regexes, no index: the ranking in `search.py` decides what the pieces are worth.
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
 
+from flaskref.record import Record
 from flaskref.sanitize import strip_escapes
 
 #: A paste is read from its end, where the error is: at most this many characters and lines.
@@ -65,7 +65,7 @@ _STDLIB = re.compile(r"/(?:lib|Lib)/python\d(?:\.\d+)?/(?P<mod>[A-Za-z_]\w*)")
 _CARETS = re.compile(r"^[\^~\s]+$")
 
 
-class Frame(NamedTuple):
+class Frame(Record):
     path: str
     line: int
     function: str
@@ -75,7 +75,7 @@ class Frame(NamedTuple):
     None for the user's own code."""
 
 
-class RaisedError(NamedTuple):
+class RaisedError(Record):
     type: str
     """As written: `werkzeug.routing.exceptions.BuildError` or `BuildError`."""
     message: str
@@ -89,7 +89,7 @@ class RaisedError(NamedTuple):
         return f"{self.type}: {self.message}" if self.message else self.type
 
 
-class ParsedQuery(NamedTuple):
+class ParsedQuery(Record):
     raw: str
     text: str
     """The paste with colour codes and log prefixes removed."""

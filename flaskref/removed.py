@@ -9,9 +9,9 @@ those forms; then only the table file for the name's first letter.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections import namedtuple
-from pathlib import Path
 
 from flaskref.entry import Entry
 
@@ -26,7 +26,7 @@ FIELDS = (
     "replacement",
     "changelog",
 )
-DATA = Path(__file__).with_name("data")
+DATA = os.path.join(os.path.dirname(__file__), "data")
 _RANK = {"exact": 0, "inherited": 1, "parent": 2, "name": 3}
 # An optional quote of any kind (', ", `, curly): one punctuation character. A class listing
 # the curly quotes costs a millisecond more to compile, on every lookup that needs it.
@@ -345,8 +345,11 @@ def _named(name: str, kind: str) -> list[Removed]:
 def rows() -> list[Removed]:
     """Every row of the table, each once: for readers that index it their own way (scan)."""
     out = []
-    for path in sorted((DATA / "removed").glob("?.json")):
-        for raws in _load(f"removed/{path.name}").values():
+    shards = [
+        n for n in os.listdir(os.path.join(DATA, "removed")) if len(n) == 6 and n[1:] == ".json"
+    ]
+    for name in sorted(shards):
+        for raws in _load(f"removed/{name}").values():
             out.extend(Removed(*raw) for raw in raws)
     for raws in _load("removed/positional.json").values():
         out.extend(Removed(*raw) for raw in raws)
@@ -367,7 +370,10 @@ _CACHE: dict[str, object] = {}
 def _load(name: str):
     data = _CACHE.get(name)
     if data is None:
-        path = DATA / name
-        data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        try:
+            with open(os.path.join(DATA, name), encoding="utf-8") as fh:
+                data = json.load(fh)
+        except FileNotFoundError:
+            data = {}
         _CACHE[name] = data
     return data

@@ -6,9 +6,8 @@ tables of removed APIs and library messages) and every front end share one small
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from flaskref.entry import Entry
+from flaskref.record import Record
 
 CONFIDENT = 0.45
 """Results scoring below this are offered as "nearest", never as the answer."""
@@ -17,7 +16,7 @@ KINDS = ("entry", "removed", "message")
 """What a result is: a KB entry, a row of the removed-API table, a message of the catalog."""
 
 
-class Result(NamedTuple):
+class Result(Record):
     entry: Entry
     """The answer in the KB's shape (generated kinds are presented as entries too)."""
     score: float

@@ -17,12 +17,11 @@ from __future__ import annotations
 import math
 import re
 from functools import lru_cache
-from pathlib import Path
-from typing import NamedTuple
 
-from flaskref import evidence, messages
+from flaskref import evidence, kb, messages
 from flaskref.entry import Entry, Problem
 from flaskref.query import ParsedQuery, parse
+from flaskref.record import Record
 from flaskref.result import CONFIDENT, Result
 
 __all__ = ["CONFIDENT", "Engine", "Result", "search"]
@@ -103,7 +102,7 @@ grows with its length, and a typo of a longer word is rare."""
 class Engine:
     """An opened KB index plus the ranking; keep one for many searches (the TUI does)."""
 
-    def __init__(self, kb_dirs: list[Path] | None = None, *, rebuild: bool = False) -> None:
+    def __init__(self, kb_dirs: list[kb.Folder] | None = None, *, rebuild: bool = False) -> None:
         from flaskref.opener import open_index
 
         self._index = open_index(kb_dirs, rebuild=rebuild)
@@ -142,7 +141,7 @@ class Engine:
 
 
 def search(
-    text: str, limit: int = 5, topic: str | None = None, kb_dirs: list[Path] | None = None
+    text: str, limit: int = 5, topic: str | None = None, kb_dirs: list[kb.Folder] | None = None
 ) -> list[Result]:
     """One search with a freshly opened index (the one-shot lookup)."""
     engine = Engine(kb_dirs)
@@ -155,7 +154,7 @@ def search(
 # -- ranking -----------------------------------------------------------------------------
 
 
-class _Terms(NamedTuple):
+class _Terms(Record):
     search: dict[str, float]
     """Every term searched for, with its weight (all evidence)."""
     core: dict[str, float]
@@ -325,7 +324,7 @@ def _exception_fit(entry: Entry, parsed: ParsedQuery) -> bool:
     return any(err.name.lower() in names for err in parsed.errors)
 
 
-class _Names(NamedTuple):
+class _Names(Record):
     """The names a paste gives as evidence, weighed once per query."""
 
     message: dict[str, float]

@@ -26,9 +26,9 @@ from array import array
 from bisect import bisect_left
 from functools import cached_property
 from math import log
-from typing import NamedTuple
 
 from flaskref.entry import Entry
+from flaskref.record import Record
 
 try:  # hashlib's own blake2b, without loading OpenSSL's hashes first (several milliseconds)
     from _blake2 import blake2b
@@ -71,7 +71,7 @@ def field_texts(entry: Entry) -> tuple[str, ...]:
     )
 
 
-class Hit(NamedTuple):
+class Hit(Record):
     entry: Entry
     score: float
     matched: dict[str, float]

@@ -9,7 +9,6 @@ escaped text.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from textual import on, work
 from textual.app import App, ComposeResult
@@ -75,7 +74,7 @@ class ScanApp(App):
         Binding("tab", "focus_next", "Switch pane", show=False),
     ]
 
-    def __init__(self, report: Report, kb_dirs: list[Path]):
+    def __init__(self, report: Report, kb_dirs: list[str]):
         super().__init__()
         self.report = report
         self.kb_dirs = kb_dirs

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import Callable
-from pathlib import Path
 
 from textual import events, on, work
 from textual.app import App, ComposeResult
@@ -64,7 +63,7 @@ class FlaskrefApp(App[None]):
     def __init__(
         self,
         query: str = "",
-        kb_dirs: list[Path] | None = None,
+        kb_dirs: list[str] | None = None,
         *,
         engine: SearchEngine | None = None,
         open_engine: Callable[[], SearchEngine] | None = None,

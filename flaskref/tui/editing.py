@@ -29,10 +29,10 @@ def file_to_edit(entry_path: str, topic: str) -> tuple[Path, bool]:
     source = Path(entry_path)
     if not source.is_file():
         raise EditError(f"The entry's file is gone: {source}")
-    bundled = paths.bundled_kb_dir().resolve()
+    bundled = Path(paths.bundled_kb_dir()).resolve()
     if not source.resolve().is_relative_to(bundled):
         return source, False
-    target = paths.user_kb_dir() / (topic or "misc") / source.name
+    target = Path(paths.user_kb_dir()) / (topic or "misc") / source.name
     if target.exists():
         return target, False
     try:
@@ -60,7 +60,7 @@ def editor_command(environ: Mapping[str, str]) -> list[str]:
     return argv
 
 
-def edit(app, entry, kb_dirs: list[Path] | None) -> bool:
+def edit(app, entry, kb_dirs: list[str] | None) -> bool:
     """Open the entry in the user's editor, the app suspended; whether the KB may have changed.
 
     Every failure is a notification. A new copy's folder joins `kb_dirs` (right after the

@@ -17,7 +17,7 @@ FILE_NAME = "tui.json"
 
 
 def settings_file() -> Path:
-    return paths.config_dir() / FILE_NAME
+    return Path(paths.config_dir()) / FILE_NAME
 
 
 def load() -> tuple[dict[str, str], str | None]:

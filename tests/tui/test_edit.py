@@ -3,6 +3,7 @@
 import contextlib
 import os
 import stat
+from pathlib import Path
 
 import pytest
 
@@ -38,7 +39,7 @@ async def test_a_missing_or_broken_editor_is_a_toast_not_a_crash(monkeypatch, ed
         messages = [n.message for n in app._notifications]
         assert len(messages) == 2 and all(says in m for m in messages)
         assert app.is_running and app.current.id == "template-not-found"
-    assert not paths.user_kb_dir().exists()  # nothing copied for an editor that cannot run
+    assert not os.path.exists(paths.user_kb_dir())  # nothing copied for an editor that cannot run
 
 
 def test_visual_wins_over_editor():
@@ -71,7 +72,7 @@ async def test_f5_on_a_bundled_entry_edits_a_copy_in_the_users_kb(monkeypatch, f
         before = open(bundled, encoding="utf-8").read()
         await pilot.press("f5")
         await settle(pilot, rounds=8)
-        copy = paths.user_kb_dir() / entry.topic / os.path.basename(bundled)
+        copy = Path(paths.user_kb_dir()) / entry.topic / os.path.basename(bundled)
         assert copy.is_file() and "Edited in my editor." in copy.read_text()
         assert open(bundled, encoding="utf-8").read() == before  # site-packages untouched
         assert any(str(copy) in n.message for n in app._notifications)
@@ -95,7 +96,7 @@ async def test_editing_the_users_own_entry_edits_it_in_place(monkeypatch, fake_e
         await pilot.press("f5")
         await settle(pilot, rounds=8)
         assert app.current.fix == "Edited in my editor."
-        assert not paths.user_kb_dir().exists()
+        assert not os.path.exists(paths.user_kb_dir())
 
 
 async def test_a_generated_answer_opens_but_cannot_be_edited(monkeypatch, fake_editor):
@@ -117,4 +118,4 @@ async def test_a_generated_answer_opens_but_cannot_be_edited(monkeypatch, fake_e
         await pilot.press("f5")
         await settle(pilot)
         assert app.is_running and app.current.id.startswith("removed:")
-    assert not paths.user_kb_dir().exists()  # the editor never ran: nothing copied
+    assert not os.path.exists(paths.user_kb_dir())  # the editor never ran: nothing copied

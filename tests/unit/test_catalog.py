@@ -145,7 +145,7 @@ def test_the_unsuffixed_exception_list_is_the_catalogs_own():
     from flaskref.query import EXCEPTION_SUFFIX
 
     raised = set()
-    for shard in (catalog.DATA / "catalog").glob("*.json"):
+    for shard in (Path(catalog.DATA) / "catalog").glob("*.json"):
         for rows in json.loads(shard.read_text("utf-8")).values():
             raised.update(catalog.Message(*row).exception for row in rows)
     expected = {

@@ -1,5 +1,7 @@
 """The validator: each problem is reported as path:line: message."""
 
+from pathlib import Path
+
 import pytest
 
 from flaskref import kb
@@ -153,7 +155,7 @@ def test_libyaml_reads_every_bundled_front_matter_as_the_safe_loader_does():
     files = kb.entry_files([paths.bundled_kb_dir()])
     assert len(files) > 100
     for path in files:
-        text = path.read_text(encoding="utf-8").split("\n---\n", 1)[0].removeprefix("---\n")
+        text = Path(path).read_text(encoding="utf-8").split("\n---\n", 1)[0].removeprefix("---\n")
         assert _fast_yaml(text) == yaml.load(text, Loader=_yaml_loader()), path
     for text in ("a: &x 1\nb: *x\n", "a: [1, 2\n", "- just\n- a list\n"):
         fast = _fast_yaml(text)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import os
 import sys
-from pathlib import Path
 
 import platformdirs
 import pytest
@@ -26,9 +26,9 @@ def test_user_folders_are_platformdirs(monkeypatch, xdg, home):
     for ours, theirs in (
         (
             paths.user_kb_dir,
-            lambda: Path(platformdirs.user_data_dir("flaskref", appauthor=False)) / "kb",
+            lambda: os.path.join(platformdirs.user_data_dir("flaskref", appauthor=False), "kb"),
         ),
-        (paths.cache_dir, lambda: Path(platformdirs.user_cache_dir("flaskref", appauthor=False))),
+        (paths.cache_dir, lambda: platformdirs.user_cache_dir("flaskref", appauthor=False)),
     ):
         try:
             expected = theirs()
