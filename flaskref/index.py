@@ -15,7 +15,6 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Iterator
 from functools import lru_cache
-from pathlib import Path
 from typing import TypeVar
 
 from whoosh import index as whoosh_index
@@ -266,20 +265,20 @@ class Index:
         return read(*args)
 
 
-def open_dir(folder: Path):
-    return whoosh_index.open_dir(str(folder))
+def open_dir(folder: str):
+    return whoosh_index.open_dir(folder)
 
 
-def build_in(folder: Path, entries: tuple[Entry, ...]) -> str:
+def build_in(folder: str, entries: tuple[Entry, ...]) -> str:
     """Build the index and its compact store into `folder`; returns the store's digest.
 
     The store's postings are gathered while Whoosh is given the same terms, document by
     document (Whoosh numbers them in that order), rather than read back out of Whoosh.
     """
-    ix = whoosh_index.create_in(str(folder), make_schema())
+    ix = whoosh_index.create_in(folder, make_schema())
     inverted = _Inverted()
     records = _fill(ix, entries, inverted)
-    return store_build.write(str(folder), inverted.stats(), inverted.postings(), records)
+    return store_build.write(folder, inverted.stats(), inverted.postings(), records)
 
 
 def build_in_memory(loaded: kb.KB) -> Index:
@@ -375,7 +374,7 @@ def _document(
 
 
 def update_in(
-    folder: Path, head: str, digest: str, removed: list[str], changed: list[Entry], order: list[str]
+    folder: str, head: str, digest: str, removed: list[str], changed: list[Entry], order: list[str]
 ) -> tuple[str, str]:
     """Update a cached index in place: the entries `removed` go, the `changed` ones are added
     or replaced; `order` is every entry id in KB order. The store first (it may refuse,
@@ -385,7 +384,7 @@ def update_in(
     """
     records = [(e, *_record_parts(e)) for e in changed]
     head, digest = store_build.update(
-        str(folder),
+        folder,
         head,
         digest,
         removed=removed,
