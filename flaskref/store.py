@@ -261,17 +261,16 @@ class Store:
 
     def score(
         self, terms: dict[str, float], field_boosts: dict[str, float]
-    ) -> tuple[list[float], set[int], list[tuple]]:
+    ) -> tuple[list[float], list[tuple]]:
         """BM25F of every document matching any term, as Whoosh scores an `Or` of
         `Term(field, term, boost=weight * field_boost)`: Whoosh's idf of the term in the
         field, times the term-frequency part written with the posting (see `tf_part`), times
         the boost.
 
-        Returns the scores by document number, the documents matched, and what matched:
-        (term, field, documents, field number, idf times boost), in the
-        order scores were summed, for `rescore` and the matched terms."""
+        Returns the scores by document number (0: not matched), and what matched: (term,
+        field, documents, field number, idf times boost), in the order scores were summed,
+        for `rescore` and the matched terms."""
         acc = [0.0] * self.slots
-        touched: set[int] = set()
         parts = []
         fields = {name: i for i, name in enumerate(self.fields)}
         dc = self.doc_count
@@ -288,9 +287,8 @@ class Store:
                 scale = (log(dc / (df + 1)) + 1) * (weight * boost)  # Whoosh's idf, the boost
                 for doc, part in zip(docs, tf_parts, strict=True):
                     acc[doc] += part * scale
-                touched.update(docs)
                 parts.append((term, name, docs, fi, scale))
-        return acc, touched, parts
+        return acc, parts
 
     @cached_property
     def live_avgfl(self) -> list[float]:

@@ -4,7 +4,9 @@ without Whoosh."""
 from __future__ import annotations
 
 import heapq
+from collections import Counter
 from collections.abc import Callable
+from itertools import compress
 
 from flaskref.entry import Entry, Problem
 from flaskref.store import FIELD_WEIGHT, Hit, Store, ints
@@ -115,28 +117,30 @@ class StoreIndex:
     def _search(self, terms, field_boosts, *, topic=None, limit=40) -> list[Hit]:
         if not terms or not field_boosts:
             return []
-        acc, touched, parts = self._store.score(terms, field_boosts)
+        acc, parts = self._store.score(terms, field_boosts)
         if topic is not None:
             topics = self._store.header["topics"]
-            touched = {d for d in touched if topics[d] == topic}
+            acc = [a if topics[d] == topic else 0.0 for d, a in enumerate(acc)]
+        # Every document a term matched scores above 0 (idf, boosts and parts are positive).
+        kth = heapq.nlargest(limit, acc)[-1] if acc and limit > 0 else 0.0
         drift = self._store.drift
-        if drift and touched:
+        if drift:
             # Updated since the last full build: the postings' parts were computed with the
             # average field lengths of then, each within a factor (1 +- drift) of today's.
             # Every document that can be in today's top `limit` is within that margin of the
             # top `limit` by the old parts; those are scored again exactly.
-            top = heapq.nlargest(limit, (acc[d] for d in touched))[-1]
-            floor = top * (1 - drift) / (1 + drift) - 1e-12
-            close = sorted(d for d in touched if acc[d] >= floor)
+            kth = kth * (1 - drift) / (1 + drift) - 1e-12
+        # The documents from the `limit`-th score up (ties included), found in C.
+        close = list(compress(range(len(acc)), map(kth.__le__ if kth > 0 else (0.0).__lt__, acc)))
+        if drift and close:
             acc = dict(zip(close, self._store.rescore(close, parts), strict=True))
-            touched = close
         # Whoosh's order for an unlimited search: score, then document number, which in a
         # fresh index is the entry's place in the KB (`rank`; updates keep it so).
         if self._store.header["generation"]:
             rank = ints(self._store.header["rank"], "I")
-            best = heapq.nsmallest(limit, touched, key=lambda d: (-acc[d], rank[d]))
+            best = heapq.nsmallest(limit, close, key=lambda d: (-acc[d], rank[d]))
         else:  # a fresh build: the rank is the document number
-            best = heapq.nsmallest(limit, touched, key=lambda d: (-acc[d], d))
+            best = heapq.nsmallest(limit, close, key=lambda d: (-acc[d], d))
         chosen = set(best)
         matched: dict[int, dict[str, float]] = {d: {} for d in best}
         for term, name, docs, *_ in parts:
@@ -153,18 +157,17 @@ class StoreIndex:
 
     def _template_candidates(self, qwords: set[str], topic: str | None) -> list[Entry]:
         words = self._store.words
-        counts: dict[tuple[int, int], int] = {}
+        counts: Counter[tuple[int, int]] = Counter()
         sizes: dict[tuple[int, int], int] = {}
         for w in qwords:
             n = words.get(w)
             if n is None:
                 continue
-            flat = self._store.block(n)
-            for i in range(0, len(flat), 3):
-                key = (flat[i], flat[i + 1])
-                counts[key] = counts.get(key, 0) + 1
-                sizes[key] = flat[i + 2]
-        docs = {doc for key, n in counts.items() if 2 * n >= sizes[key] for doc in key[:1]}
+            flat = self._store.block(n)  # (document, template, its size) after one another
+            keys = list(zip(flat[0::3], flat[1::3], strict=True))
+            counts.update(keys)  # counted in C: common words list thousands of templates
+            sizes.update(zip(keys, flat[2::3], strict=True))
+        docs = {key[0] for key, n in counts.items() if 2 * n >= sizes[key]}
         topics, order = self._store.header["topics"], ints(self._store.header["order"], "I")
         return [
             self._lean_entry(d)
