@@ -21,6 +21,8 @@ import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from flaskref.paths import StrPath
+
 #: In every folder flaskref creates below the cache folder; nothing else is ever removed.
 MARKER = ".flaskref-cache"
 #: How long a lookup waits for another process's build before building in memory itself.
@@ -30,11 +32,8 @@ KEEP_OLD = 3
 _CHECKS = os.name == "posix"  # owner and mode bits mean something only there
 _warned: set[str] = set()
 
-#: A folder: a string, or any path object.
-Folder = str | os.PathLike[str]
 
-
-def usable(base: Folder) -> str | None:
+def usable(base: StrPath) -> str | None:
     """The cache folder, created (mode 0700) if missing; None once it is found unsafe."""
     try:
         _make_dirs(base)
@@ -54,12 +53,12 @@ def usable(base: Folder) -> str | None:
     return os.fspath(base)
 
 
-def is_ours(folder: Folder) -> bool:
+def is_ours(folder: StrPath) -> bool:
     """A folder flaskref made: a real folder (no link), private, with our marker."""
     return _untrusted(folder, follow=False) is None and os.path.isfile(os.path.join(folder, MARKER))
 
 
-def identity(folder: Folder) -> tuple[int, int, int] | None:
+def identity(folder: StrPath) -> tuple[int, int, int] | None:
     """Which folder is at this path now (None: none), to tell a replaced one from the same."""
     try:
         st = os.lstat(folder)
@@ -69,7 +68,7 @@ def identity(folder: Folder) -> tuple[int, int, int] | None:
 
 
 @contextmanager
-def build_lock(base: Folder) -> Iterator[None]:
+def build_lock(base: StrPath) -> Iterator[None]:
     """One build at a time per cache folder; raises OSError (`Timeout`) after LOCK_TIMEOUT."""
     from filelock import FileLock
 
@@ -78,7 +77,7 @@ def build_lock(base: Folder) -> Iterator[None]:
         yield
 
 
-def new_build(base: Folder) -> str:
+def new_build(base: StrPath) -> str:
     """An empty private folder to build an index in (`building-*`, marked as ours)."""
     import tempfile
 
@@ -87,7 +86,7 @@ def new_build(base: Folder) -> str:
     return folder
 
 
-def publish(build: Folder, target: Folder) -> None:
+def publish(build: StrPath, target: StrPath) -> None:
     """Rename a finished build to `target`; a folder already there is moved aside first.
 
     Readers that have the old index open keep reading it (POSIX keeps open files); the moved
@@ -114,13 +113,13 @@ def publish(build: Folder, target: Folder) -> None:
         os.unlink(os.path.join(aside, MARKER))
 
 
-def remove(folder: Folder) -> None:
+def remove(folder: StrPath) -> None:
     import shutil
 
     shutil.rmtree(folder, ignore_errors=True)  # rmtree never follows a link out of the tree
 
 
-def prune(base: Folder, keep: Folder) -> None:
+def prune(base: StrPath, keep: StrPath) -> None:
     """Under the build lock: remove our unfinished builds and all but a few old indexes."""
     try:
         with os.scandir(base) as it:
@@ -150,7 +149,7 @@ def _touch(path: str) -> None:
         pass
 
 
-def _make_dirs(path: Folder) -> None:
+def _make_dirs(path: StrPath) -> None:
     """`mkdir -p` where every folder made is 0700 whatever the umask (parents included)."""
     path = os.fspath(path)
     missing = []
@@ -167,7 +166,7 @@ def _make_dirs(path: Folder) -> None:
             pass
 
 
-def _untrusted(folder: Folder, *, follow: bool) -> str | None:
+def _untrusted(folder: StrPath, *, follow: bool) -> str | None:
     """Why a folder may not hold an index we open, or None if it may."""
     try:
         st = os.stat(folder, follow_symlinks=follow)

@@ -14,6 +14,7 @@ import re
 import stat
 from functools import lru_cache
 
+from flaskref.paths import StrPath
 from flaskref.record import Record
 
 TOPICS: dict[str, str] = {
@@ -122,7 +123,7 @@ class Problem(Record):
 class _Parse:
     """What parsing one file has found so far."""
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    def __init__(self, path: StrPath) -> None:
         self.path = os.fspath(path)
         self.problems: list[Problem] = []
         self.fm_lines: list[str] = []
@@ -142,13 +143,13 @@ class _Parse:
         return 1
 
 
-def parse_file(path: str | os.PathLike[str]) -> tuple[Entry | None, list[Problem]]:
+def parse_file(path: StrPath) -> tuple[Entry | None, list[Problem]]:
     """Parse one entry file; the entry is None when it is too broken to index."""
     entry, problems, _ = read_entry(path)
     return entry, problems
 
 
-def read_entry(path: str | os.PathLike[str]) -> tuple[Entry | None, list[Problem], bytes | None]:
+def read_entry(path: StrPath) -> tuple[Entry | None, list[Problem], bytes | None]:
     """`parse_file`, and the bytes it parsed (None if the file could not be read): the index
     keeps their digest to tell an edited file from a touched one."""
     state = _Parse(path)
@@ -186,7 +187,7 @@ def _parse_data(state: _Parse, data: bytes) -> tuple[Entry | None, list[Problem]
     return entry, state.problems
 
 
-def _read(state: _Parse, path: str | os.PathLike[str]) -> bytes | None:
+def _read(state: _Parse, path: StrPath) -> bytes | None:
     """The file's bytes, if it is a regular file of an entry's size.
 
     Checked before reading, so a FIFO named `x.md` cannot block a lookup and a link to

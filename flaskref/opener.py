@@ -16,6 +16,7 @@ from contextlib import contextmanager
 
 from flaskref import cache, kb, paths
 from flaskref.entry import Problem
+from flaskref.paths import StrPath
 
 #: Bump when the schema, the analyzer or the folder's layout changes: it is part of the cache
 #: key. (6: manifest.json with the TOC digests replaced problems.json; 7: each entry's names;
@@ -32,7 +33,7 @@ FILES = "files.json"
 MAX_CHANGED = 0.25
 
 
-def open_index(dirs: list[kb.Folder] | None = None, *, rebuild: bool = False):
+def open_index(dirs: list[StrPath] | None = None, *, rebuild: bool = False):
     """The index for these KB folders: the cached one, updated if entries changed, else a new
     one.
 
@@ -56,7 +57,7 @@ def open_index(dirs: list[kb.Folder] | None = None, *, rebuild: bool = False):
     return _build_cached(dirs, target, fp, replace=cache.identity(target) if rebuild else None)
 
 
-def _open_cached(target: str, dirs: list[kb.Folder], fp: str, *, whoosh_only: bool = False):
+def _open_cached(target: str, dirs: list[StrPath], fp: str, *, whoosh_only: bool = False):
     """The index in `target`, if it is ours, intact, holds the KB as `fp` says, and opens;
     None if it must be updated or (re)built.
 
@@ -87,7 +88,7 @@ def _open_cached(target: str, dirs: list[kb.Folder], fp: str, *, whoosh_only: bo
         return None
 
 
-def _open_whoosh(target: str, problems: tuple[Problem, ...], dirs: list[kb.Folder], fp: str, seen):
+def _open_whoosh(target: str, problems: tuple[Problem, ...], dirs: list[StrPath], fp: str, seen):
     from flaskref.index import Index, open_dir
 
     return Index(
@@ -99,7 +100,7 @@ def _open_whoosh(target: str, problems: tuple[Problem, ...], dirs: list[kb.Folde
 
 
 def _build_cached(
-    dirs: list[kb.Folder],
+    dirs: list[StrPath],
     target: str,
     fp: str,
     *,
@@ -153,7 +154,7 @@ def _build_cached(
         return _build_in_memory(dirs, loaded)
 
 
-def _update(target: str, dirs: list[kb.Folder], fp: str) -> bool:
+def _update(target: str, dirs: list[StrPath], fp: str) -> bool:
     """Under the build lock: bring the cached index up to the KB's files in place, touching
     only the entries whose files changed. False when a full build is due instead (no record
     of the files, too many changes, scores that would drift, anything damaged)."""
@@ -203,7 +204,7 @@ def _update(target: str, dirs: list[kb.Folder], fp: str) -> bool:
         return False
 
 
-def _build_in_memory(dirs: list[kb.Folder], loaded: kb.KB | None = None):
+def _build_in_memory(dirs: list[StrPath], loaded: kb.KB | None = None):
     from flaskref.index import build_in_memory
 
     with _collecting():

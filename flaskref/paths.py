@@ -10,6 +10,10 @@ import os
 import posixpath
 import sys
 
+#: A folder or file as the functions of the package take it: a string, as this module gives
+#: them, or any path object (a caller's `pathlib.Path`).
+StrPath = str | os.PathLike[str]
+
 #: Folders of the user's own entries, separated like PATH; they win an id clash with the bundled KB.
 KB_ENV = "FLASKREF_KB"
 #: Overrides the index cache folder (tests and read-only homes use it).

@@ -18,8 +18,9 @@ import math
 import re
 from functools import lru_cache
 
-from flaskref import evidence, kb, messages
+from flaskref import evidence, messages
 from flaskref.entry import Entry, Problem
+from flaskref.paths import StrPath
 from flaskref.query import ParsedQuery, parse
 from flaskref.record import Record
 from flaskref.result import CONFIDENT, Result
@@ -102,7 +103,7 @@ grows with its length, and a typo of a longer word is rare."""
 class Engine:
     """An opened KB index plus the ranking; keep one for many searches (the TUI does)."""
 
-    def __init__(self, kb_dirs: list[kb.Folder] | None = None, *, rebuild: bool = False) -> None:
+    def __init__(self, kb_dirs: list[StrPath] | None = None, *, rebuild: bool = False) -> None:
         from flaskref.opener import open_index
 
         self._index = open_index(kb_dirs, rebuild=rebuild)
@@ -141,7 +142,7 @@ class Engine:
 
 
 def search(
-    text: str, limit: int = 5, topic: str | None = None, kb_dirs: list[kb.Folder] | None = None
+    text: str, limit: int = 5, topic: str | None = None, kb_dirs: list[StrPath] | None = None
 ) -> list[Result]:
     """One search with a freshly opened index (the one-shot lookup)."""
     engine = Engine(kb_dirs)
