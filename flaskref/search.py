@@ -448,7 +448,9 @@ def _rank(index, parsed: ParsedQuery, limit: int, topic: str | None) -> list[Res
         )
         hit = by_id.get(entry.id)
         matched = hit.matched if hit else {}
-        coverage = sum(core[t] * idf[t] * matched.get(t, 0.0) for t in core) / core_total
+        coverage = 0.0
+        if matched:
+            coverage = sum(core[t] * idf[t] * matched.get(t, 0.0) for t in core) / core_total
         bm25 = (hit.score / top_bm25) if hit else 0.0
         if t_score:
             score = 0.5 + 0.35 * min(t_score / 1.1, 1.0) + 0.1 * bm25 + 0.05 * fits

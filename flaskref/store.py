@@ -321,3 +321,17 @@ class Store:
                 if at < n and posted[at] == d:
                     exact[d] += tf_part(tfs[at], fl[d], avgfl) * scale
         return [exact[d] for d in docs]
+
+
+def present(docs: set[int], posted) -> set[int] | list[int]:
+    """Which of a few documents a sorted sequence of document numbers holds: each looked up
+    by bisection in a long one, which costs less than reading it through (even in C)."""
+    n = len(posted)
+    if n < 16 * len(docs):
+        return docs.intersection(posted)
+    found = []
+    for d in docs:
+        at = bisect_left(posted, d)
+        if at < n and posted[at] == d:
+            found.append(d)
+    return found

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from itertools import compress
 
 from flaskref.entry import Entry, Problem
-from flaskref.store import FIELD_WEIGHT, Hit, Store, ints
+from flaskref.store import FIELD_WEIGHT, Hit, Store, ints, present
 
 
 def lean(fields: tuple) -> Entry:
@@ -145,7 +145,7 @@ class StoreIndex:
         matched: dict[int, dict[str, float]] = {d: {} for d in best}
         for term, name, docs, *_ in parts:
             weight = FIELD_WEIGHT.get(name, 0.0)
-            for d in chosen.intersection(docs):
+            for d in present(chosen, docs):
                 if matched[d].get(term, -1.0) < weight:
                     matched[d][term] = weight
         return [Hit(self._lean_entry(d), acc[d], matched[d]) for d in best]

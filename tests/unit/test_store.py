@@ -194,3 +194,14 @@ def test_a_packed_table_answers_as_its_dict(pairs, other):
     for key, value in pairs.items():
         assert packed.get(key) == value
     assert packed.get(other, -1) == pairs.get(other, -1)
+
+
+@given(
+    st.sets(st.integers(0, 300), max_size=20),
+    st.lists(st.integers(0, 300), max_size=400, unique=True),
+)
+def test_present_finds_the_documents_a_posting_list_holds(docs, posted):
+    from array import array
+
+    sorted_posted = store.ints(array("I", sorted(posted)).tobytes(), "I")
+    assert set(store.present(docs, sorted_posted)) == docs & set(posted)
