@@ -44,7 +44,7 @@ def _files(roots: list[str]) -> list[tuple[str, os.stat_result | None]]:
 
 #: Where a folder can be listed through an open descriptor and its files stat'ed relative to
 #: it: the kernel then resolves one name per file, not the whole path again (at 10,000
-#: entries, a sixth of a lookup's fingerprint).
+#: entries, a tenth of a lookup's fingerprint).
 _BY_FD = os.scandir in os.supports_fd and os.stat in os.supports_dir_fd
 _DIR_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
 
@@ -96,7 +96,8 @@ def set_key(dirs: list[StrPath], schema_version: int) -> str:
 def fingerprint(dirs: list[StrPath], schema_version: int) -> str:
     """A digest of every entry file's path, size and mtime, the schema and our version.
 
-    Stat-only, so checking that the cached index is fresh costs well under a millisecond.
+    Stat-only: checking that the cached index is fresh costs about a millisecond for the
+    bundled KB (one `stat` per file, so about 35 ms at 10,000 entries).
     BLAKE2b rather than a checksum: two different KB states must never share a cache folder,
     and blake2b is in the standard library (without OpenSSL's hashes, see the import above).
     """
