@@ -124,9 +124,6 @@ class Writer:
         self._offset += len(data)
         return len(self._sizes) - 1
 
-    def size(self, n: int) -> int:
-        return self._sizes[n]
-
     def close(self) -> None:
         self._fh.close()
 
@@ -211,8 +208,8 @@ class Store:
             self._fd = None
 
     def raw(self, offset: int, size: int) -> bytes:
-        """Bytes of the data file as they are (compaction copies blocks without reading
-        them)."""
+        """Bytes of the data file as they are (`block` checks and reads them; compaction
+        copies them unread)."""
         data = os.pread(self._fd, size, offset)
         if len(data) != size:
             raise Damaged("the compact store's data is shorter than its header says")
@@ -220,17 +217,10 @@ class Store:
 
     def block(self, n: int):
         """Block number n, unmarshalled once its digest is checked."""
-        size = self._sizes[n]
-        data = os.pread(self._fd, size, self._offsets[n])
-        if (
-            len(data) != size
-            or blake2b(data, digest_size=16).digest() != self._digests[16 * n : 16 * n + 16]
-        ):
+        data = self.raw(self._offsets[n], self._sizes[n])
+        if blake2b(data, digest_size=16).digest() != self._digests[16 * n : 16 * n + 16]:
             raise Damaged("a block of the compact store is not what was written")
         return marshal.loads(data)
-
-    def term_block(self, term: str) -> int | None:
-        return self._terms.get(term)
 
     def postings(self, term: str) -> dict[int, tuple]:
         """A term's postings: field number -> (document numbers, their BM25 term-frequency
