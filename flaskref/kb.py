@@ -170,9 +170,7 @@ def scan(
     records: list[FileRecord] = []
     parsed: dict[str, Entry] = {}
     for n, root in enumerate(dirs):
-        if not os.path.isdir(root):
-            continue
-        for path, st in _files([os.fspath(root)]):
+        for path, st in _files([os.fspath(root)]):  # none from a missing folder
             size, mtime = (st.st_size, st.st_mtime_ns) if st is not None else (-1, -1)
             old = previous.get(path)
             if old is not None and old.root == n and (old.size, old.mtime_ns) == (size, mtime):
